@@ -1,0 +1,202 @@
+#include "analyze/classifier.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+#include "text/text.h"
+
+namespace pmkb::analyze {
+
+using model::SectionKind;
+
+namespace {
+
+bool word_char(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return std::isalnum(u) || u >= 0x80 || c == '\'' || c == '%' || c == '_';
+}
+
+// Lower-case words; '-', '.', '/' inside a word are kept ("x.509", "re-shard", "dump.rdb").
+std::vector<std::string> words_of(std::string_view text) {
+  std::vector<std::string> words;
+  std::string current;
+  const std::string lower = text::to_lower(text);
+  for (std::size_t i = 0; i < lower.size(); ++i) {
+    const char c = lower[i];
+    const bool inner = (c == '-' || c == '.' || c == '/') && !current.empty() && i + 1 < lower.size() && word_char(lower[i + 1]);
+    if (word_char(c) || inner) {
+      current += c;
+    } else if (!current.empty()) {
+      words.push_back(std::move(current));
+      current.clear();
+    }
+  }
+  if (!current.empty()) words.push_back(std::move(current));
+  for (auto& w : words) {
+    // Typographic apostrophes.
+    for (std::size_t p; (p = w.find("\xE2\x80\x99")) != std::string::npos;) w.replace(p, 3, "'");
+  }
+  return words;
+}
+
+bool word_matches(const std::string& pattern, const std::string& word) {
+  if (!pattern.empty() && pattern.back() == '*') return word.compare(0, pattern.size() - 1, pattern, 0, pattern.size() - 1) == 0;
+  return word == pattern;
+}
+
+bool phrase_in(const std::vector<std::string>& phrase, const std::vector<std::string>& words) {
+  if (phrase.empty() || phrase.size() > words.size()) return false;
+  for (std::size_t i = 0; i + phrase.size() <= words.size(); ++i) {
+    bool all = true;
+    for (std::size_t k = 0; k < phrase.size() && all; ++k) all = word_matches(phrase[k], words[i + k]);
+    if (all) return true;
+  }
+  return false;
+}
+
+// Terms -> alternatives -> words, tokenized once.
+using CompiledTerms = std::vector<std::vector<std::vector<std::string>>>;
+struct CompiledRule {
+  CompiledTerms all_of;
+  CompiledTerms none_of;
+};
+
+CompiledTerms compile_terms(const std::vector<std::vector<std::string>>& terms) {
+  CompiledTerms compiled;
+  for (const auto& alternatives : terms) {
+    auto& term = compiled.emplace_back();
+    for (const auto& alternative : alternatives) {
+      std::vector<std::string> phrase;
+      for (const auto& part : text::split(alternative, ' ')) {
+        if (part.empty()) continue;
+        const bool prefix = part.back() == '*';
+        auto tokens = words_of(prefix ? std::string_view(part).substr(0, part.size() - 1) : std::string_view(part));
+        for (std::size_t t = 0; t < tokens.size(); ++t) phrase.push_back(tokens[t] + (prefix && t + 1 == tokens.size() ? "*" : ""));
+      }
+      if (!phrase.empty()) term.push_back(std::move(phrase));
+    }
+  }
+  return compiled;
+}
+
+CompiledRule compile(const model::MatchRule& rule) { return {compile_terms(rule.all_of), compile_terms(rule.none_of)}; }
+
+bool term_in(const std::vector<std::vector<std::string>>& alternatives, const std::vector<std::string>& words) {
+  return std::any_of(alternatives.begin(), alternatives.end(), [&](const auto& phrase) { return phrase_in(phrase, words); });
+}
+
+bool matches(const CompiledRule& rule, const std::vector<std::string>& words) {
+  return std::all_of(rule.all_of.begin(), rule.all_of.end(), [&](const auto& t) { return term_in(t, words); }) &&
+         std::none_of(rule.none_of.begin(), rule.none_of.end(), [&](const auto& t) { return term_in(t, words); });
+}
+
+bool is_hedged(std::string_view lower) {
+  for (std::string_view cue : {"suspect", "assum", "initially thought", "first thought", "we thought", "ruled out", "rule out",
+                               "not the cause", "was not the", "wasn't the", "were not the", "misleading", "red herring",
+                               "no evidence", "unrelated", "rather than", "instead of", "not caused by", "hypothes",
+                               "might have been", "may have been", "could have been", "checked for", "investigated whether",
+                               "did not resolve", "didn't resolve"}) {
+    if (lower.find(cue) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+double region_weight(const model::Passage& passage, const ClassifierWeights& w) {
+  if (passage.is_title) return w.summary;
+  switch (passage.section) {
+    case SectionKind::RootCause:
+    case SectionKind::ContributingFactors:
+    case SectionKind::Trigger: return w.cause_sections;
+    case SectionKind::Summary: return w.summary;
+    case SectionKind::Impact:
+    case SectionKind::Detection:
+    case SectionKind::Resolution:
+    case SectionKind::Lessons: return w.other_sections;
+    case SectionKind::Timeline: return w.timeline;
+    case SectionKind::ActionItems:
+    case SectionKind::Other: return w.body;
+  }
+  return w.body;
+}
+
+// Splits a passage into sentences at ". ", "; ", "! ", "? " and line breaks.
+std::vector<std::string_view> sentences_of(std::string_view text) {
+  std::vector<std::string_view> out;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool end = c == '\n' || ((c == '.' || c == ';' || c == '!' || c == '?') && (i + 1 == text.size() || text[i + 1] == ' '));
+    if (end) {
+      if (i > start) out.push_back(text.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  if (start < text.size()) out.push_back(text.substr(start));
+  return out;
+}
+
+struct Evidence {
+  double score = 0;
+  double best = 0;
+  std::string sentence;
+  int line = 0;
+};
+
+}  // namespace
+
+bool rule_matches(const model::MatchRule& rule, std::string_view sentence) {
+  return matches(compile(rule), words_of(sentence));
+}
+
+std::vector<model::CauseMatch> classify_incident(const model::Incident& incident, const model::Taxonomy& taxonomy,
+                                                 const ClassifierWeights& weights) {
+  std::vector<std::vector<CompiledRule>> rules;
+  for (const model::Cause& cause : taxonomy.causes) {
+    auto& compiled = rules.emplace_back();
+    for (const auto& rule : cause.rules) compiled.push_back(compile(rule));
+  }
+  std::map<std::string, Evidence> evidence;
+  for (const model::Passage& passage : incident.passages) {
+    const double base = region_weight(passage, weights);
+    for (std::string_view sentence : sentences_of(passage.text)) {
+      const auto words = words_of(sentence);
+      if (words.empty()) continue;
+      const std::string lower = text::to_lower(sentence);
+      const double weight = base * (is_hedged(lower) ? weights.hedged : 1.0);
+      for (std::size_t c = 0; c < taxonomy.causes.size(); ++c) {
+        const model::Cause& cause = taxonomy.causes[c];
+        const bool hit = std::any_of(rules[c].begin(), rules[c].end(), [&](const CompiledRule& rule) { return matches(rule, words); });
+        if (!hit) continue;
+        Evidence& e = evidence[cause.id];
+        e.score = std::min(weights.cap, e.score + weight);
+        if (weight > e.best) {
+          e.best = weight;
+          e.sentence = text::truncate_utf8(text::collapse_whitespace(sentence), 200);
+          e.line = passage.line;
+        }
+      }
+    }
+  }
+  std::vector<model::CauseMatch> matches;
+  const auto assigned = [&](const std::string& id) {
+    auto it = evidence.find(id);
+    return it != evidence.end() && it->second.score >= weights.threshold;
+  };
+  for (const auto& [id, e] : evidence) {
+    if (e.score < weights.threshold) continue;
+    // A more specific cause replaces its parent ("replication-misconfig" over "config-change").
+    const bool child_found = std::any_of(taxonomy.causes.begin(), taxonomy.causes.end(), [&](const model::Cause& c) {
+      return c.parent == id && assigned(c.id);
+    });
+    if (child_found) continue;
+    const model::Cause* cause = taxonomy.find(id);
+    matches.push_back({id, cause ? cause->title : id, e.sentence, e.line, model::CauseSource::Inferred, e.score});
+  }
+  std::sort(matches.begin(), matches.end(), [](const model::CauseMatch& a, const model::CauseMatch& b) {
+    return a.score != b.score ? a.score > b.score : a.id < b.id;
+  });
+  return matches;
+}
+
+}  // namespace pmkb::analyze

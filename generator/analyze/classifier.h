@@ -1,0 +1,34 @@
+// Cause classification: which taxonomy causes an incident's text gives evidence for.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "model/incident.h"
+#include "model/site.h"
+#include "model/taxonomy.h"
+
+namespace pmkb::analyze {
+
+// How much a match counts, by where it stood. Root cause, contributing factors and trigger
+// weigh most; the timeline and sentences that only suspect or rule out a cause count little.
+struct ClassifierWeights {
+  double cause_sections = 3.0;   // root cause, contributing factors, trigger
+  double summary = 2.0;          // title and summary
+  double other_sections = 1.0;   // impact, detection, resolution, lessons
+  double body = 0.5;             // anything else
+  double timeline = 0.25;
+  double hedged = 0.2;           // factor for "suspected", "ruled out", "not the cause"...
+  double threshold = 2.0;        // minimum total score to assign a cause
+  double cap = 8.0;              // a cause's score stops growing here
+};
+
+// The inferred causes of `incident`, strongest first (then by id), each with the
+// sentence that gave the strongest evidence and its line.
+std::vector<model::CauseMatch> classify_incident(const model::Incident& incident, const model::Taxonomy& taxonomy,
+                                                 const ClassifierWeights& weights = {});
+
+// True when `sentence` (lower case) satisfies `rule`. Exposed for tests.
+bool rule_matches(const model::MatchRule& rule, std::string_view sentence);
+
+}  // namespace pmkb::analyze

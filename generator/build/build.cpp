@@ -1,0 +1,103 @@
+#include "build/build.h"
+
+#include <chrono>
+#include <map>
+
+#include "analyze/library.h"
+#include "config/settings_loader.h"
+#include "content/front_matter.h"
+#include "content/loader.h"
+#include "export/json_export.h"
+#include "extract/incident_extractor.h"
+#include "markdown/parsed_document.h"
+#include "output/staged_output.h"
+#include "render/site_renderer.h"
+#include "render/theme.h"
+#include "search/indexer.h"
+
+namespace pmkb::build {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Applies `lint:` from pmkb.yaml: a rule can be turned off or given another level.
+diag::Diagnostics apply_rule_levels(const diag::Diagnostics& found, const std::map<std::string, model::RuleLevel>& levels) {
+  diag::Diagnostics out;
+  for (diag::Diagnostic d : found.all()) {
+    auto it = levels.find(d.rule);
+    if (it != levels.end()) {
+      if (it->second == model::RuleLevel::Off) continue;
+      d.level = it->second == model::RuleLevel::Info      ? diag::Level::Info
+                : it->second == model::RuleLevel::Warning ? diag::Level::Warning
+                                                          : diag::Level::Error;
+    }
+    out.report(std::move(d));
+  }
+  return out;
+}
+
+std::vector<model::Incident> extract_all(const std::vector<content::SourceFile>& sources, const model::Settings& settings,
+                                         diag::Diagnostics& diagnostics) {
+  std::vector<model::Incident> incidents;
+  const markdown::MarkdownOptions markdown_options{settings.unsafe_html};
+  for (const auto& source : sources) {
+    const content::SplitDocument split = content::split_front_matter(source, diagnostics);
+    const markdown::ParsedDocument doc = markdown::parse_markdown(split.body, split.body_first_line, markdown_options);
+    if (auto incident = extract::extract_incident(source, split, doc, settings, diagnostics)) {
+      incidents.push_back(std::move(*incident));
+    }
+  }
+  return incidents;
+}
+
+std::optional<fs::path> theme_override_dir(const BuildOptions& options, const std::string& theme) {
+  const fs::path candidate = fs::absolute(options.content_dir).parent_path() / "themes" / theme;
+  if (fs::is_directory(candidate)) return candidate;
+  return std::nullopt;
+}
+
+std::size_t write_site(const model::Site& site, const model::Settings& settings, const BuildOptions& options,
+                       diag::Diagnostics& diagnostics) {
+  const render::Theme theme = render::load_theme(settings.theme, theme_override_dir(options, settings.theme), diagnostics);
+  std::vector<model::OutputFile> files = render::render_site(site, settings, theme, diagnostics);
+  files.push_back({"incidents.json", exporter::export_json(site)});
+  output::StagedOutput staged(options.out_dir);
+  staged.write_all(files);
+  search::build_index(site, staged.staging_dir() / "xapian");
+  staged.commit();
+  return files.size();
+}
+
+}  // namespace
+
+BuildResult run_build(const BuildOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  BuildResult result;
+  diag::Diagnostics found;
+  const model::Settings settings = config::load_settings(options.content_dir, options.config_file, found);
+  if (found.count(diag::Level::Error) > 0) {
+    result.diagnostics = std::move(found);  // a broken config builds nothing
+    return result;
+  }
+  const std::vector<content::SourceFile> sources =
+      content::load_content(options.content_dir, {settings.ignore, settings.max_file_bytes}, found);
+  std::map<std::string, std::string> display_paths;
+  for (const auto& source : sources) display_paths[source.path] = source.display_path;
+
+  std::vector<model::Incident> incidents = extract_all(sources, settings, found);
+  const std::vector<model::Similarity> similarities = search::find_similar_incidents(incidents);
+  const model::Site site = analyze::analyze_library(std::move(incidents), settings, similarities, display_paths, found);
+
+  result.summary.documents = sources.size();
+  result.summary.incidents = site.incidents.size();
+  for (const auto& cause : site.causes) {
+    if (cause.incident_ids.size() > 1) ++result.summary.recurring_causes;
+  }
+  if (options.write_output) result.summary.files_written = write_site(site, settings, options, found);
+  result.diagnostics = apply_rule_levels(found, settings.rule_levels);
+  result.summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
+}  // namespace pmkb::build

@@ -1,0 +1,36 @@
+// The build orchestrator: the only code that knows the order of the stages.
+//   load -> parse -> extract -> (similarity) -> analyze -> render + index -> write
+#pragma once
+
+#include <filesystem>
+#include <optional>
+
+#include "diag/diagnostics.h"
+
+namespace pmkb::build {
+
+struct BuildOptions {
+  std::filesystem::path content_dir = "content";
+  std::filesystem::path out_dir = "public";
+  std::optional<std::filesystem::path> config_file;
+  bool write_output = true;  // false for `pmkb lint`: everything is checked, nothing rendered or written
+};
+
+struct BuildSummary {
+  std::size_t documents = 0;
+  std::size_t incidents = 0;
+  std::size_t recurring_causes = 0;  // causes seen in two or more incidents
+  std::size_t files_written = 0;
+  double seconds = 0;
+};
+
+struct BuildResult {
+  diag::Diagnostics diagnostics;  // after the `lint:` levels of pmkb.yaml are applied
+  BuildSummary summary;
+};
+
+// Runs the pipeline. Content problems are diagnostics in the result; environment failures
+// (unreadable content dir, unwritable output, another build holding the lock) throw.
+BuildResult run_build(const BuildOptions& options);
+
+}  // namespace pmkb::build

@@ -1,0 +1,129 @@
+#include "content/encoding.h"
+
+#include <array>
+#include <cstdint>
+
+namespace pmkb::content {
+
+namespace {
+
+// Windows-1252 code points for bytes 0x80..0x9F; the rest of the high half is Latin-1.
+constexpr std::array<char32_t, 32> kCp1252High = {
+    0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
+
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// Length of the valid UTF-8 sequence starting at `i`, or 0 when it is invalid.
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<std::uint8_t>(s[k]); };
+  const std::uint8_t lead = byte(i);
+  if (lead < 0x80) return 1;
+  std::size_t length = 0;
+  std::uint32_t min = 0;
+  if (lead >= 0xC2 && lead <= 0xDF) { length = 2; min = 0x80; }
+  else if (lead >= 0xE0 && lead <= 0xEF) { length = 3; min = 0x800; }
+  else if (lead >= 0xF0 && lead <= 0xF4) { length = 4; min = 0x10000; }
+  else return 0;
+  if (i + length > s.size()) return 0;
+  std::uint32_t cp = lead & (0x7F >> length);
+  for (std::size_t k = 1; k < length; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (byte(i + k) & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return length;
+}
+
+// Typical traces of UTF-8 decoded as Windows-1252 ("â€") or Mac Roman ("‚Ä", "√", "üì").
+bool looks_like_mojibake(std::string_view line) {
+  for (std::string_view marker :
+       {"\xC3\xA2\xE2\x82\xAC", "\xC3\xB0\xC5\xB8",           // "â€", "ðŸ" (Windows-1252)
+        "\xE2\x80\x9A\xC3\x84", "\xE2\x88\x9A\xE2\x80\xA0",  // "‚Ä", "√†" (Mac Roman)
+        "\xE2\x88\x9A\xC2\xA9", "\xC3\xBC\xC3\xAC", "\xC3\xBC\xC3\xB6",
+        "\xC3\xBC\xC3\xAE", "\xC3\xBC\xC3\xB5"}) {
+    if (line.find(marker) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t length = utf8_sequence_length(text, i);
+    if (length == 0) return false;
+    i += length;
+  }
+  return true;
+}
+
+NormalizedText normalize_encoding(std::string_view bytes) {
+  NormalizedText result;
+  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
+  std::string& out = result.text;
+  out.reserve(bytes.size());
+  int line = 1;
+  int column = 1;
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i < bytes.size();) {
+    const char c = bytes[i];
+    if (c == '\r' || c == '\n') {
+      if (!result.mojibake_line && looks_like_mojibake(std::string_view(out).substr(line_start))) {
+        result.mojibake_line = line;
+        result.mojibake_sample = out.substr(line_start, 80);
+      }
+      out += '\n';
+      i += (c == '\r' && i + 1 < bytes.size() && bytes[i + 1] == '\n') ? 2 : 1;
+      ++line;
+      column = 1;
+      line_start = out.size();
+      continue;
+    }
+    if (c == '\0') {
+      if (result.nul_bytes++ == 0) result.first_nul_line = line;
+      append_utf8(out, 0xFFFD);
+      ++i;
+      ++column;
+      continue;
+    }
+    const std::size_t length = utf8_sequence_length(bytes, i);
+    if (length > 0) {
+      out.append(bytes.substr(i, length));
+      i += length;
+    } else {
+      if (result.repaired_bytes++ == 0) {
+        result.first_repair_line = line;
+        result.first_repair_column = column;
+      }
+      const auto byte = static_cast<std::uint8_t>(bytes[i]);
+      append_utf8(out, byte < 0xA0 ? kCp1252High[byte - 0x80] : static_cast<char32_t>(byte));
+      ++i;
+    }
+    ++column;
+  }
+  if (!result.mojibake_line && looks_like_mojibake(std::string_view(out).substr(line_start))) {
+    result.mojibake_line = line;
+    result.mojibake_sample = out.substr(line_start, 80);
+  }
+  return result;
+}
+
+}  // namespace pmkb::content

@@ -1,0 +1,283 @@
+#include "content/front_matter.h"
+
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+#include <toml++/toml.h>
+
+namespace pmkb::content {
+
+namespace {
+
+// Bounds that keep hostile YAML (alias bombs, deep nesting) cheap to read.
+constexpr int kMaxDepth = 16;
+constexpr int kMaxNodes = 20000;
+
+struct Block {
+  FrontMatterFormat format = FrontMatterFormat::None;
+  std::string text;       // between the delimiters
+  int first_line = 0;     // 1-based source line of the text's first line
+  int open_line = 0;      // line of the opening delimiter
+  std::size_t body_offset = 0;
+  int body_first_line = 1;
+  bool closed = false;
+};
+
+Block find_block(std::string_view text) {
+  Block block;
+  std::size_t pos = 0;
+  int line = 1;
+  // Allow blank lines before the opening delimiter.
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view content = text.substr(pos, end - pos);
+    if (content.find_first_not_of(" \t") != std::string_view::npos) break;
+    pos = end + 1;
+    ++line;
+  }
+  auto line_at = [&](std::size_t p) {
+    std::size_t end = text.find('\n', p);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view l = text.substr(p, end - p);
+    while (!l.empty() && (l.back() == ' ' || l.back() == '\t')) l.remove_suffix(1);
+    return std::pair{l, end};
+  };
+  if (pos >= text.size()) return block;
+  auto [opening, opening_end] = line_at(pos);
+  std::string_view closing_a;
+  std::string_view closing_b;
+  if (opening == "---") {
+    block.format = FrontMatterFormat::Yaml;
+    closing_a = "---";
+    closing_b = "...";
+  } else if (opening == "+++") {
+    block.format = FrontMatterFormat::Toml;
+    closing_a = closing_b = "+++";
+  } else {
+    return block;
+  }
+  block.open_line = line;
+  block.first_line = line + 1;
+  std::size_t p = opening_end + 1;
+  int current = line + 1;
+  while (p <= text.size()) {
+    auto [content, end] = line_at(p);
+    if (content == closing_a || content == closing_b) {
+      block.text = std::string(text.substr(opening_end + 1, p - (opening_end + 1)));
+      block.closed = true;
+      block.body_offset = std::min(end + 1, text.size());
+      block.body_first_line = current + 1;
+      return block;
+    }
+    if (end >= text.size()) break;
+    p = end + 1;
+    ++current;
+  }
+  return block;  // unclosed
+}
+
+class YamlReader {
+ public:
+  YamlReader(FrontMatter& out, int first_line) : out_(out), first_line_(first_line) {}
+
+  void read_map(const YAML::Node& map, const std::string& prefix, int depth) {
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      if (++nodes_ > kMaxNodes || depth > kMaxDepth) throw std::length_error("front matter too large");
+      const std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string("?");
+      const std::string full = prefix.empty() ? key : prefix + "." + key;
+      const YAML::Node& value = it->second;
+      if (value.IsMap()) {
+        read_map(value, full, depth + 1);
+        continue;
+      }
+      FrontMatterValue v;
+      v.key = full;
+      v.line = it->first.Mark().line + first_line_;
+      v.column = it->first.Mark().column + 1;
+      if (value.IsSequence()) {
+        v.is_list = true;
+        for (const auto& item : value) {
+          if (++nodes_ > kMaxNodes) throw std::length_error("front matter too large");
+          if (item.IsScalar()) v.items.push_back(item.Scalar());
+          else if (item.IsMap()) v.items.push_back(flatten(item, depth + 1));
+        }
+      } else if (value.IsScalar()) {
+        v.items.push_back(value.Scalar());
+      }
+      out_.values[normalize_key(full)] = std::move(v);
+    }
+  }
+
+ private:
+  // A map inside a list (e.g. authors: [{name: x}]) becomes "x" or "k: v; k: v".
+  std::string flatten(const YAML::Node& map, int depth) {
+    if (depth > kMaxDepth) throw std::length_error("front matter too deep");
+    std::string out;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      if (++nodes_ > kMaxNodes) throw std::length_error("front matter too large");
+      if (!it->second.IsScalar()) continue;
+      if (!out.empty()) out += "; ";
+      const std::string key = it->first.IsScalar() ? it->first.Scalar() : "";
+      if (key == "name" || key == "title") return it->second.Scalar();
+      out += key + ": " + it->second.Scalar();
+    }
+    return out;
+  }
+
+  FrontMatter& out_;
+  int first_line_;
+  int nodes_ = 0;
+};
+
+void parse_yaml(const Block& block, FrontMatter& out, const SourceFile& source,
+                diag::Diagnostics& diagnostics) {
+  try {
+    YAML::Node root = YAML::Load(block.text);
+    if (root.IsNull()) return;
+    if (!root.IsMap()) {
+      diagnostics.report(diag::Level::Error, {source.display_path, block.first_line, 1},
+                         "front matter is not a list of `key: value` lines; fix it or remove the "
+                         "--- delimiters",
+                         "invalid-front-matter");
+      return;
+    }
+    YamlReader(out, block.first_line).read_map(root, "", 0);
+  } catch (const YAML::Exception& e) {
+    out.values.clear();
+    diagnostics.report(diag::Level::Error,
+                       {source.display_path, block.first_line + std::max(0, e.mark.line),
+                        std::max(0, e.mark.column) + 1},
+                       "invalid YAML front matter: " + e.msg +
+                           "; the file is read without its front matter until this is fixed",
+                       "invalid-front-matter");
+  } catch (const std::length_error&) {
+    out.values.clear();
+    diagnostics.report(diag::Level::Error, {source.display_path, block.first_line, 1},
+                       "front matter is too large or too deeply nested (more than " +
+                           std::to_string(kMaxNodes) + " values); it is ignored",
+                       "invalid-front-matter");
+  }
+}
+
+std::string toml_scalar(const toml::node& node) {
+  std::ostringstream text;
+  if (auto s = node.as_string()) return s->get();
+  if (auto d = node.as_date()) text << d->get();
+  else if (auto dt = node.as_date_time()) text << dt->get();
+  else if (auto t = node.as_time()) text << t->get();
+  else if (auto i = node.as_integer()) text << i->get();
+  else if (auto f = node.as_floating_point()) text << f->get();
+  else if (auto b = node.as_boolean()) text << (b->get() ? "true" : "false");
+  return text.str();
+}
+
+void read_toml_table(const toml::table& table, const std::string& prefix, int depth, FrontMatter& out,
+                     int first_line) {
+  if (depth > kMaxDepth) return;
+  for (const auto& [key, node] : table) {
+    const std::string full = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
+    if (const auto* sub = node.as_table()) {
+      read_toml_table(*sub, full, depth + 1, out, first_line);
+      continue;
+    }
+    FrontMatterValue v;
+    v.key = full;
+    v.line = static_cast<int>(key.source().begin.line) + first_line - 1;
+    v.column = static_cast<int>(key.source().begin.column);
+    if (const auto* array = node.as_array()) {
+      v.is_list = true;
+      for (const auto& item : *array) v.items.push_back(toml_scalar(item));
+    } else {
+      v.items.push_back(toml_scalar(node));
+    }
+    out.values[normalize_key(full)] = std::move(v);
+  }
+}
+
+void parse_toml(const Block& block, FrontMatter& out, const SourceFile& source,
+                diag::Diagnostics& diagnostics) {
+  try {
+    toml::table table = toml::parse(block.text);
+    read_toml_table(table, "", 0, out, block.first_line);
+  } catch (const toml::parse_error& e) {
+    out.values.clear();
+    const auto& begin = e.source().begin;
+    diagnostics.report(diag::Level::Error,
+                       {source.display_path, block.first_line + static_cast<int>(begin.line) - 1,
+                        static_cast<int>(begin.column)},
+                       "invalid TOML front matter: " + std::string(e.description()) +
+                           "; the file is read without its front matter until this is fixed",
+                       "invalid-front-matter");
+  }
+}
+
+}  // namespace
+
+std::string FrontMatterValue::text() const {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += ", ";
+    out += item;
+  }
+  return out;
+}
+
+std::string normalize_key(std::string_view key) {
+  std::string out;
+  out.reserve(key.size());
+  for (char c : key) {
+    if (c == '-' || c == ' ') out += '_';
+    else out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+const FrontMatterValue* FrontMatter::find(std::initializer_list<std::string_view> keys) const {
+  const auto usable = [](const FrontMatterValue& v) {
+    return std::any_of(v.items.begin(), v.items.end(), [](const std::string& s) {
+      return s.find_first_not_of(" \t") != std::string::npos;
+    });
+  };
+  for (std::string_view key : keys) {
+    auto it = values.find(normalize_key(key));
+    if (it != values.end() && usable(it->second)) return &it->second;
+  }
+  for (std::string_view key : keys) {
+    const std::string suffix = "." + normalize_key(key);
+    for (const auto& [name, value] : values) {
+      if (name.size() > suffix.size() && name.ends_with(suffix) && usable(value)) return &value;
+    }
+  }
+  return nullptr;
+}
+
+SplitDocument split_front_matter(const SourceFile& source, diag::Diagnostics& diagnostics) {
+  SplitDocument doc;
+  const Block block = find_block(source.text);
+  if (block.format == FrontMatterFormat::None) {
+    doc.body = source.text;
+    return doc;
+  }
+  if (!block.closed) {
+    if (block.format == FrontMatterFormat::Toml) {
+      diagnostics.report(diag::Level::Error, {source.display_path, block.open_line, 1},
+                         "front matter opened with +++ is never closed; add a closing +++ line",
+                         "invalid-front-matter");
+    }
+    // An unclosed "---" is most often a horizontal rule at the top of the body.
+    doc.body = source.text;
+    return doc;
+  }
+  doc.front_matter.format = block.format;
+  if (block.format == FrontMatterFormat::Yaml) parse_yaml(block, doc.front_matter, source, diagnostics);
+  else parse_toml(block, doc.front_matter, source, diagnostics);
+  doc.body = source.text.substr(block.body_offset);
+  doc.body_first_line = block.body_first_line;
+  return doc;
+}
+
+}  // namespace pmkb::content

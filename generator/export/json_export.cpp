@@ -1,0 +1,113 @@
+#include "export/json_export.h"
+
+#include <nlohmann/json.hpp>
+
+namespace pmkb::exporter {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+template <typename T, typename F>
+Json optional_json(const std::optional<T>& value, F convert) {
+  return value ? Json(convert(*value)) : Json();
+}
+
+Json text_or_null(const std::string& s) { return s.empty() ? Json() : Json(s); }
+
+Json timeline_json(const model::Incident& incident) {
+  Json out = Json::array();
+  for (const auto& e : incident.timeline) {
+    out.push_back({{"time", e.time ? Json(model::to_iso(*e.time)) : Json()},
+                   {"time_text", e.time_text},
+                   {"text", e.text},
+                   {"line", e.line},
+                   {"kind", e.kind == model::TimelineKind::Unknown ? Json() : Json(model::to_string(e.kind))}});
+  }
+  return out;
+}
+
+Json actions_json(const model::Incident& incident) {
+  Json out = Json::array();
+  for (const auto& a : incident.action_items) {
+    out.push_back({{"text", a.text},
+                   {"owner", text_or_null(a.owner)},
+                   {"status", model::to_string(a.status)},
+                   {"priority", text_or_null(a.priority)},
+                   {"due", text_or_null(a.due)},
+                   {"line", a.line}});
+  }
+  return out;
+}
+
+Json provenance_json(const model::Incident& incident) {
+  Json out = Json::object();
+  for (const auto& [field, origin] : incident.provenance) {
+    Json o = {{"from", model::to_string(origin.kind)}, {"detail", origin.detail}};
+    o["line"] = origin.line > 0 ? Json(origin.line) : Json();
+    out[std::string(model::to_string(field))] = o;
+  }
+  return out;
+}
+
+Json incident_json(const model::AnalyzedIncident& entry) {
+  const auto& i = entry.incident;
+  Json causes = Json::array();
+  for (const auto& c : entry.causes) {
+    causes.push_back({{"id", c.id}, {"title", c.title}, {"evidence", c.evidence},
+                      {"line", c.line > 0 ? Json(c.line) : Json()}, {"source", model::to_string(c.source)}});
+  }
+  Json related = Json::array();
+  for (const auto& r : entry.related) related.push_back({{"id", r.id}, {"reason", model::reason(r)}});
+  const auto iso_date = [](const model::CivilDate& d) { return model::to_iso(d); };
+  const auto iso_point = [](const model::TimePoint& p) { return model::to_iso(p); };
+  return {{"id", i.id},
+          {"title", i.title},
+          {"source", i.source},
+          {"url", model::incident_url(i)},
+          {"date", optional_json(i.date, iso_date)},
+          {"start", optional_json(i.start, iso_point)},
+          {"end", optional_json(i.end, iso_point)},
+          {"duration_minutes", i.duration_minutes ? Json(*i.duration_minutes) : Json()},
+          {"severity", i.severity ? Json(model::to_string(*i.severity)) : Json()},
+          {"severity_label", text_or_null(i.severity_label)},
+          {"status", text_or_null(i.status)},
+          {"services", i.services},
+          {"tags", i.tags},
+          {"authors", i.authors},
+          {"language", i.language},
+          {"summary", text_or_null(i.summary)},
+          {"impact", text_or_null(i.impact)},
+          {"detection", text_or_null(i.detection)},
+          {"root_cause", text_or_null(i.root_cause)},
+          {"contributing_factors", text_or_null(i.contributing_factors)},
+          {"trigger", text_or_null(i.trigger)},
+          {"resolution", text_or_null(i.resolution)},
+          {"lessons", text_or_null(i.lessons)},
+          {"timeline", timeline_json(i)},
+          {"action_items", actions_json(i)},
+          {"causes", causes},
+          {"related", related},
+          {"provenance", provenance_json(i)}};
+}
+
+}  // namespace
+
+std::string export_json(const model::Site& site) {
+  Json incidents = Json::array();
+  for (const auto& entry : site.incidents) incidents.push_back(incident_json(entry));
+  Json causes = Json::array();
+  for (const auto& c : site.causes) {
+    causes.push_back({{"id", c.id},
+                      {"title", c.title},
+                      {"description", c.description},
+                      {"count", c.incident_ids.size()},
+                      {"incidents", c.incident_ids},
+                      {"first_seen", c.first_seen ? Json(model::to_iso(*c.first_seen)) : Json()},
+                      {"last_seen", c.last_seen ? Json(model::to_iso(*c.last_seen)) : Json()}});
+  }
+  Json root = {{"taxonomy_version", site.taxonomy.version}, {"incidents", incidents}, {"causes", causes}};
+  return root.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace pmkb::exporter

@@ -1,0 +1,625 @@
+#include "extract/incident_extractor.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <set>
+
+#include "extract/actions.h"
+#include "extract/dates.h"
+#include "extract/outline.h"
+#include "extract/severity.h"
+#include "extract/timeline.h"
+#include "text/text.h"
+
+namespace pmkb::extract {
+
+using content::FrontMatterValue;
+using model::Field;
+using model::Origin;
+using model::OriginKind;
+using model::SectionKind;
+
+namespace {
+
+/*** Small helpers ***/
+
+std::string detect_language(std::string_view text) {
+  std::size_t cjk = 0;
+  std::size_t letters = 0;
+  for (std::size_t i = 0; i < text.size() && letters < 20000;) {
+    const char32_t cp = text::next_code_point(text, i);
+    if (text::is_cjk(cp)) ++cjk;
+    if (text::is_letter_or_digit(cp)) ++letters;
+  }
+  if (letters > 0 && cjk * 5 > letters) return "ja";
+  const std::string lower = text::to_lower(text.substr(0, 20000));
+  int german = 0;
+  int english = 0;
+  for (std::string_view w : {" der ", " die ", " und ", " ist ", " nicht ", " wir ", " wurde ", " werden ", " auf "}) {
+    for (std::size_t p = lower.find(w); p != std::string::npos; p = lower.find(w, p + 1)) ++german;
+  }
+  for (std::string_view w : {" the ", " and ", " is ", " was ", " were ", " we ", " to "}) {
+    for (std::size_t p = lower.find(w); p != std::string::npos; p = lower.find(w, p + 1)) ++english;
+  }
+  return german > english ? "de" : "en";
+}
+
+// Day-first when the language says so or a numeric date can only be read day-first.
+DayOrder detect_day_order(std::string_view text, const std::string& language) {
+  if (language == "de") return DayOrder::DayFirst;
+  for (std::size_t pos = text.find('/'); pos != std::string_view::npos; pos = text.find('/', pos + 1)) {
+    std::size_t start = pos;
+    while (start > 0 && std::isdigit(static_cast<unsigned char>(text[start - 1])) && pos - start < 2) --start;
+    if (start == pos || (start > 0 && std::isalnum(static_cast<unsigned char>(text[start - 1])))) continue;
+    const int first = std::atoi(std::string(text.substr(start, pos - start)).c_str());
+    std::size_t end = pos + 1;
+    while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end])) && end - pos <= 2) ++end;
+    if (end == pos + 1 || end >= text.size() || text[end] != '/') continue;
+    const int second = std::atoi(std::string(text.substr(pos + 1, end - pos - 1)).c_str());
+    if (first > 12 && second <= 12) return DayOrder::DayFirst;
+    if (second > 12 && first <= 12) return DayOrder::MonthFirst;
+  }
+  return DayOrder::MonthFirst;
+}
+
+// Strips leading emoji, symbols and mojibake ("üìõ ") from a title.
+std::string clean_title(std::string_view title) { return text::collapse_whitespace(text::strip_leading_symbols(title)); }
+
+// "2025-07-09-klamm-redis_outage.md" -> "Klamm redis outage"
+std::string title_from_path(std::string_view path) {
+  std::string_view name = path.substr(path.find_last_of('/') == std::string_view::npos ? 0 : path.find_last_of('/') + 1);
+  name = name.substr(0, name.find_last_of('.'));
+  if (auto date = find_date(name, DayOrder::MonthFirst); date && date->pos == 0) name.remove_prefix(date->length);
+  std::string out;
+  for (char c : name) out += (c == '-' || c == '_') ? ' ' : c;
+  out = text::collapse_whitespace(out);
+  if (out.empty()) out = std::string(name);
+  if (!out.empty()) out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
+  return out;
+}
+
+std::string id_from_path(std::string_view path) {
+  const std::size_t dot = path.find_last_of('.');
+  return text::slugify(path.substr(0, dot));
+}
+
+std::vector<std::string> split_list(std::string_view value) {
+  std::vector<std::string> out;
+  std::string current;
+  const auto flush = [&] {
+    std::string item(text::trim(current));
+    if (!item.empty() && !is_placeholder(item)) out.push_back(std::move(item));
+    current.clear();
+  };
+  for (char c : value) {
+    if (c == ',' || c == ';') flush();
+    else current += c;
+  }
+  flush();
+  return out;
+}
+
+/*** The extractor ***/
+
+struct DateSource {
+  model::CivilDate date;
+  std::string what;  // "front matter `date`", "the title", ...
+  int line = 0;
+  Origin origin;
+};
+
+class Extractor {
+ public:
+  Extractor(const content::SourceFile& source, const content::SplitDocument& split, const markdown::ParsedDocument& doc,
+            const model::Settings& settings, diag::Diagnostics& diagnostics)
+      : source_(source), fm_(split.front_matter), doc_(doc), settings_(settings), diagnostics_(diagnostics),
+        outline_(build_outline(doc, settings.vocabulary)) {}
+
+  model::Incident run() {
+    incident_.source = source_.path;
+    incident_.body_html = doc_.html;
+    incident_.body_text = body_text();
+    read_language();
+    read_id();
+    read_title();
+    read_narrative();
+    read_people_and_services();
+    read_severity();
+    read_dates();
+    read_duration();
+    read_timeline();
+    read_action_items();
+    read_declared_causes();
+    read_passages();
+    lint_text();
+    return std::move(incident_);
+  }
+
+ private:
+  void warn(std::string rule, int line, std::string message, diag::Level level = diag::Level::Warning) {
+    diagnostics_.report(level, {source_.display_path, line, line > 0 ? 1 : 0}, std::move(message), std::move(rule));
+  }
+
+  void set_origin(Field field, OriginKind kind, std::string detail, int line) {
+    incident_.provenance[field] = Origin{kind, std::move(detail), line};
+  }
+
+  const FrontMatterValue* fm(std::initializer_list<std::string_view> keys) const { return fm_.find(keys); }
+
+  std::vector<const Label*> labels(model::LabelKind kind) const {
+    std::vector<const Label*> out;
+    for (const Label& label : outline_.labels) {
+      if (label.kind == kind && !text::trim(label.value).empty()) out.push_back(&label);
+    }
+    return out;
+  }
+
+  std::vector<const Section*> sections(SectionKind kind) const {
+    std::vector<const Section*> out;
+    for (const Section& section : outline_.sections) {
+      if (section.kind == kind) out.push_back(&section);
+    }
+    return out;
+  }
+
+  std::string body_text() const {
+    std::string out;
+    for (const auto& block : doc_.blocks) {
+      if (block.kind == markdown::BlockKind::Rule) continue;
+      if (!out.empty()) out += '\n';
+      out += block.text;
+    }
+    return out;
+  }
+
+  void read_language() {
+    if (const auto* v = fm({"lang", "language", "locale"})) {
+      incident_.language = text::to_lower(text::trim(v->text())).substr(0, 2);
+    } else {
+      incident_.language = detect_language(incident_.body_text);
+    }
+    order_ = detect_day_order(incident_.body_text, incident_.language);
+  }
+
+  void read_id() {
+    if (const auto* v = fm({"id", "incident_id", "uuid", "incident.id"})) {
+      incident_.id = text::collapse_whitespace(v->text());
+      set_origin(Field::Id, OriginKind::FrontMatter, v->key, v->line);
+    } else {
+      incident_.id = id_from_path(source_.path);
+      set_origin(Field::Id, OriginKind::FileName, source_.path, 0);
+    }
+    incident_.slug = text::slugify(incident_.id);
+  }
+
+  bool is_template_title(std::string_view title) const {
+    const std::string lower = text::normalize_phrase(title);
+    return lower.find("template") != std::string::npos &&
+           (lower.find("mortem") != std::string::npos || lower.find("incident") != std::string::npos ||
+            lower.find("report") != std::string::npos);
+  }
+
+  void read_title() {
+    if (const auto* v = fm({"title", "name", "incident.title", "summary_title"})) {
+      incident_.title = clean_title(v->text());
+      set_origin(Field::Title, OriginKind::FrontMatter, v->key, v->line);
+    } else if (outline_.title && !is_template_title(outline_.title->text) && !clean_title(outline_.title->text).empty()) {
+      incident_.title = clean_title(outline_.title->text);
+      const bool heading = outline_.title->kind == markdown::BlockKind::Heading;
+      set_origin(Field::Title, heading ? OriginKind::Heading : OriginKind::Label, heading ? "first heading" : "first bold line",
+                 outline_.title->line);
+    }
+    warn_template_title();
+    if (incident_.title.empty()) {
+      incident_.title = title_from_path(source_.path);
+      set_origin(Field::Title, OriginKind::FileName, source_.path, 0);
+      warn("missing-title", 1, "no title found; using \"" + incident_.title +
+           "\" from the file name. Add `title:` to the front matter or a `# Heading` at the top");
+    }
+  }
+
+  // A template's own title ("Incident Post-Mortem Template") is never the incident's.
+  void warn_template_title() {
+    for (const auto& block : doc_.blocks) {
+      if (block.line - doc_.blocks.front().line > 12) return;
+      for (const auto& line : block.lines) {
+        if (is_template_title(line.text) && text::trim(line.text).size() < 60) {
+          warn("template-title", line.line, "\"" + std::string(text::trim(line.text)) +
+               "\" is a template's title, not the incident's; replace it with a title that names what failed");
+          return;
+        }
+      }
+    }
+  }
+
+  void read_narrative() {
+    struct Target { SectionKind kind; Field field; std::string* into; };
+    const Target targets[] = {
+        {SectionKind::Summary, Field::Summary, &incident_.summary},
+        {SectionKind::Impact, Field::Impact, &incident_.impact},
+        {SectionKind::Detection, Field::Detection, &incident_.detection},
+        {SectionKind::RootCause, Field::RootCause, &incident_.root_cause},
+        {SectionKind::ContributingFactors, Field::ContributingFactors, &incident_.contributing_factors},
+        {SectionKind::Trigger, Field::Trigger, &incident_.trigger},
+        {SectionKind::Resolution, Field::Resolution, &incident_.resolution},
+        {SectionKind::Lessons, Field::Lessons, &incident_.lessons}};
+    for (const Target& target : targets) {
+      if (const auto* v = fm({to_string(target.field)})) {
+        *target.into = v->text();
+        set_origin(target.field, OriginKind::FrontMatter, v->key, v->line);
+        continue;
+      }
+      const Section* best = nullptr;
+      std::string best_text;
+      for (const Section* section : sections(target.kind)) {
+        std::string text = text_with_subsections(*section);
+        if (text::trim(text).empty()) continue;
+        const auto key = [](const Section* s, const std::string& t) { return std::tuple(s->exact, -s->rank, t.size()); };
+        if (!best || key(section, text) > key(best, best_text)) {
+          best = section;
+          best_text = std::move(text);
+        }
+      }
+      if (!best) continue;
+      *target.into = text::truncate_utf8(best_text, 20000);
+      set_origin(target.field, best->origin == OriginKind::Label ? OriginKind::Label : OriginKind::Heading, best->heading, best->line);
+    }
+  }
+
+  // A section's text followed by the text of its subsections of the same kind
+  // ("## Mitigation" / "### Immediate actions" / ...), each under its heading.
+  std::string text_with_subsections(const Section& section) const {
+    std::string out = section.text();
+    const auto& all = outline_.sections;
+    const std::size_t index = static_cast<std::size_t>(&section - all.data());
+    for (std::size_t k = index + 1; k < all.size() && all[k].level > section.level && all[k].level <= 6; ++k) {
+      if (all[k].kind != section.kind) continue;
+      const std::string sub = all[k].text();
+      if (sub.empty()) continue;
+      if (!out.empty()) out += '\n';
+      out += text::collapse_whitespace(text::strip_leading_symbols(all[k].heading)) + ":\n" + sub;
+    }
+    return out;
+  }
+
+  void read_list_field(Field field, std::vector<std::string>& into, std::initializer_list<std::string_view> keys,
+                       std::optional<model::LabelKind> label_kind) {
+    if (const auto* v = fm(keys)) {
+      for (const auto& item : v->items) {
+        for (auto& part : split_list(item)) into.push_back(std::move(part));
+      }
+      set_origin(field, OriginKind::FrontMatter, v->key, v->line);
+      return;
+    }
+    if (!label_kind) return;
+    const auto found = labels(*label_kind);
+    if (found.empty()) return;
+    into = split_list(found.front()->value);
+    set_origin(field, found.front()->origin, found.front()->name, found.front()->line);
+  }
+
+  void read_people_and_services() {
+    read_list_field(Field::Services, incident_.services,
+                    {"services", "service", "affected_services", "components", "component", "affected", "systems", "product", "products"},
+                    model::LabelKind::Services);
+    for (auto& service : incident_.services) {
+      if (auto it = settings_.service_aliases.find(text::to_lower(service)); it != settings_.service_aliases.end()) service = it->second;
+    }
+    std::sort(incident_.services.begin(), incident_.services.end());
+    incident_.services.erase(std::unique(incident_.services.begin(), incident_.services.end()), incident_.services.end());
+    read_list_field(Field::Tags, incident_.tags, {"tags", "keywords", "categories", "labels"}, std::nullopt);
+    read_list_field(Field::Authors, incident_.authors, {"authors", "author", "owner", "owners", "written_by"}, model::LabelKind::Authors);
+    if (const auto* v = fm({"status", "state", "incident.status"})) {
+      incident_.status = v->text();
+      set_origin(Field::Status, OriginKind::FrontMatter, v->key, v->line);
+    } else if (const auto found = labels(model::LabelKind::Status); !found.empty()) {
+      incident_.status = text::collapse_whitespace(found.front()->value);
+      set_origin(Field::Status, found.front()->origin, found.front()->name, found.front()->line);
+    }
+  }
+
+  void read_severity() {
+    std::string label;
+    Origin origin;
+    if (const auto* v = fm({"severity", "sev", "max_severity", "priority", "incident.severity", "impact_level", "level"})) {
+      label = v->text();
+      origin = {OriginKind::FrontMatter, v->key, v->line};
+    } else if (const auto found = labels(model::LabelKind::Severity); !found.empty()) {
+      label = found.front()->value;
+      origin = {found.front()->origin, found.front()->name, found.front()->line};
+    } else {
+      return;  // never guessed from the impact
+    }
+    label = text::collapse_whitespace(label);
+    if (is_placeholder(label)) return;
+    incident_.severity_label = label;
+    incident_.severity = normalize_severity(label, settings_.severity_map);
+    if (incident_.severity) {
+      incident_.provenance[Field::Severity] = origin;
+    } else {
+      warn("unknown-severity", origin.line, "severity \"" + label +
+           "\" is not recognized; use SEV1..SEV4 or P1..P4, or map it under `severity:` in pmkb.yaml");
+    }
+  }
+
+  std::optional<model::TimePoint> fm_time(std::initializer_list<std::string_view> keys, Origin& origin) const {
+    const auto* v = fm(keys);
+    if (!v) return std::nullopt;
+    const std::string value = v->text();
+    const auto date = find_date(value, order_);
+    if (!date) return std::nullopt;
+    model::TimePoint point{date->date, std::nullopt, std::nullopt};
+    if (auto time = find_time(value, date->pos + date->length)) {
+      point.minute_of_day = time->minute_of_day;
+      point.utc_offset_minutes = time->utc_offset_minutes ? time->utc_offset_minutes : settings_.default_utc_offset_minutes;
+    } else if (value.size() > date->pos + date->length + 2) {
+      // ISO "2024-06-20T16:00:00Z" or "2019-01-15 10:00:00 -0800" from YAML/TOML timestamps.
+      if (auto t = find_time(std::string_view(value).substr(date->pos + date->length))) {
+        point.minute_of_day = t->minute_of_day;
+        point.utc_offset_minutes = t->utc_offset_minutes;
+      }
+    }
+    origin = {OriginKind::FrontMatter, v->key, v->line};
+    return point;
+  }
+
+  // Collects the candidates in precedence order, picks the first, and reports disagreement.
+  void read_dates() {
+    Origin origin;
+    start_fm_ = fm_time({"start_time", "started_at", "start", "incident_start", "incident.start", "started", "begin", "date", "incident_date", "pubdate"}, origin);
+    if (start_fm_) date_sources_.push_back({start_fm_->date, "front matter `" + origin.detail + "`", origin.line, origin});
+    end_fm_ = fm_time({"end_time", "ended_at", "resolved_at", "end", "resolvedwhen", "resolved_when", "resolved", "incident.end", "ended"}, end_origin_);
+    for (model::LabelKind kind : {model::LabelKind::Date, model::LabelKind::Start, model::LabelKind::Duration}) {
+      for (const Label* label : labels(kind)) {
+        if (auto hit = find_date(label->value, order_)) {
+          date_sources_.push_back({hit->date, "the \"" + label->name + "\" line", label->line, {label->origin, label->name, label->line}});
+          break;
+        }
+      }
+    }
+    if (auto first = first_timeline_date()) date_sources_.push_back(*first);
+    if (auto hit = find_date(incident_.title, order_)) {
+      const auto& p = incident_.provenance[Field::Title];
+      date_sources_.push_back({hit->date, "the title", p.line, {OriginKind::Title, "title", p.line}});
+    }
+    const std::size_t strong_sources = date_sources_.size();
+    for (const std::string* prose : {&incident_.summary, &incident_.impact}) {
+      if (auto hit = find_date(*prose, order_)) {
+        const Field field = prose == &incident_.summary ? Field::Summary : Field::Impact;
+        const auto& p = incident_.provenance[field];
+        date_sources_.push_back({hit->date, "the " + std::string(to_string(field)), p.line, {OriginKind::Text, p.detail, p.line}});
+        break;
+      }
+    }
+    if (date_sources_.empty()) {
+      warn("missing-date", 1, "no incident date found; add `date: YYYY-MM-DD` to the front matter or a `**Date:**` line");
+      return;
+    }
+    const DateSource& chosen = date_sources_.front();
+    incident_.date = chosen.date;
+    incident_.provenance[Field::Date] = chosen.origin;
+    for (std::size_t i = 1; i < strong_sources; ++i) {
+      const DateSource& other = date_sources_[i];
+      if (std::labs(model::days_from_civil(other.date) - model::days_from_civil(chosen.date)) > 1) {
+        warn("date-conflict", other.line, "date " + model::to_iso(other.date) + " in " + other.what + " (line " +
+             std::to_string(other.line) + ") disagrees with " + model::to_iso(chosen.date) + " from " + chosen.what +
+             " (line " + std::to_string(chosen.line) + "), which pmkb uses; correct whichever is wrong");
+        break;
+      }
+    }
+  }
+
+  // The timeline's first dated entry, in document order: a typo later in the timeline does not move the date.
+  std::optional<DateSource> first_timeline_date() const {
+    for (const Section* section : sections(SectionKind::Timeline)) {
+      for (const Unit& unit : section->units) {
+        const Origin origin{OriginKind::Timeline, section->heading, unit.line};
+        if (auto stamp = find_leading_stamp(unit.text, order_, std::nullopt); stamp && stamp->date && stamp->date->has_year) {
+          return DateSource{stamp->date->date, "the timeline", unit.line, origin};
+        }
+        if (unit.kind != markdown::BlockKind::TableRow) continue;
+        for (const auto& cell : unit.block->cells) {
+          if (auto hit = find_date(cell, order_); hit && hit->pos < 3) return DateSource{hit->date, "the timeline", unit.line, origin};
+        }
+      }
+    }
+    return std::nullopt;
+  }
+
+  void set_window(const model::CivilDate& date, const TimeHit& start, const TimeHit& end, const Origin& origin) {
+    const auto zone = start.utc_offset_minutes ? start.utc_offset_minutes : settings_.default_utc_offset_minutes;
+    model::TimePoint s{date, start.minute_of_day, zone};
+    long end_day = model::days_from_civil(date) + (end.minute_of_day < start.minute_of_day ? 1 : 0);
+    model::TimePoint e{model::civil_from_days(end_day), end.minute_of_day, end.utc_offset_minutes ? end.utc_offset_minutes : zone};
+    incident_.start = s;
+    incident_.end = e;
+    set_origin(Field::Start, origin.kind, origin.detail, origin.line);
+    set_origin(Field::End, origin.kind, origin.detail, origin.line);
+  }
+
+  void read_duration() {
+    const auto set = [&](int minutes, OriginKind kind, std::string detail, int line) {
+      if (minutes <= 0 || minutes > 60 * 24 * 365) return false;
+      incident_.duration_minutes = minutes;
+      set_origin(Field::Duration, kind, std::move(detail), line);
+      return true;
+    };
+    if (start_fm_) {
+      incident_.start = start_fm_;
+      incident_.provenance[Field::Start] = date_sources_.front().origin;
+    }
+    if (end_fm_) {
+      incident_.end = end_fm_;
+      incident_.provenance[Field::End] = end_origin_;
+    }
+    if (const auto* v = fm({"duration", "duration_minutes", "downtime", "time_to_repair", "ttr"})) {
+      const std::string value = v->text();
+      std::optional<int> minutes = find_duration(value);
+      if (!minutes && !value.empty() && std::all_of(value.begin(), value.end(), ::isdigit)) minutes = std::atoi(value.c_str());
+      if (minutes && set(*minutes, OriginKind::FrontMatter, v->key, v->line)) return;
+    }
+    if (start_fm_ && end_fm_ && start_fm_->minute_of_day && end_fm_->minute_of_day) {
+      const long minutes = model::epoch_minutes(*end_fm_) - model::epoch_minutes(*start_fm_);
+      if (set(static_cast<int>(minutes), OriginKind::FrontMatter, "start and end", end_origin_.line)) return;
+    }
+    for (const Label* label : labels(model::LabelKind::Duration)) {
+      const Origin origin{label->origin, label->name, label->line};
+      const auto window = find_time_window(label->value);
+      if (window && incident_.date && !incident_.start) set_window(*incident_.date, window->first, window->second, origin);
+      if (auto minutes = find_duration(label->value); minutes && set(*minutes, label->origin, label->name, label->line)) return;
+      if (window) {
+        int minutes = window->second.minute_of_day - window->first.minute_of_day;
+        if (minutes < 0) minutes += 1440;
+        if (set(minutes, label->origin, label->name, label->line)) return;
+      }
+    }
+    const auto starts = labels(model::LabelKind::Start);
+    const auto ends = labels(model::LabelKind::End);
+    if (!starts.empty() && !ends.empty()) {
+      const auto a = find_time(starts.front()->value);
+      const auto b = find_time(ends.front()->value);
+      const auto da = find_date(starts.front()->value, order_);
+      const auto db = find_date(ends.front()->value, order_);
+      if (a && b) {
+        long minutes = b->minute_of_day - a->minute_of_day;
+        if (da && db) minutes += (model::days_from_civil(db->date) - model::days_from_civil(da->date)) * 1440;
+        else if (minutes < 0) minutes += 1440;
+        if (set(static_cast<int>(minutes), starts.front()->origin, starts.front()->name + " and " + ends.front()->name, starts.front()->line)) return;
+      }
+    }
+    for (Field field : {Field::Summary, Field::Impact, Field::Resolution}) {
+      const std::string& prose = field == Field::Summary ? incident_.summary : field == Field::Impact ? incident_.impact : incident_.resolution;
+      if (auto minutes = find_stated_duration(prose)) {
+        const auto& p = incident_.provenance[field];
+        if (set(*minutes, OriginKind::Text, p.detail, p.line)) return;
+      }
+    }
+  }
+
+  void read_timeline() {
+    TimelineContext context{order_, incident_.date, settings_.default_utc_offset_minutes};
+    auto result = extract_timeline(sections(SectionKind::Timeline), context);
+    incident_.timeline = std::move(result.entries);
+    if (!incident_.timeline.empty()) {
+      set_origin(Field::Timeline, OriginKind::Heading, sections(SectionKind::Timeline).front()->heading,
+                 sections(SectionKind::Timeline).front()->line);
+    }
+    if (result.out_of_order) {
+      warn("timeline-out-of-order", result.out_of_order->first,
+           "timeline entry goes back in time from the entry at line " + std::to_string(result.out_of_order->second) +
+           "; check its date or move it into order");
+    }
+  }
+
+  void read_action_items() {
+    std::vector<const Section*> others;
+    for (const Section& section : outline_.sections) {
+      if (section.kind != SectionKind::ActionItems && section.kind != SectionKind::Timeline) others.push_back(&section);
+    }
+    incident_.action_items = extract_action_items(sections(SectionKind::ActionItems), others, settings_.vocabulary);
+    if (!incident_.action_items.empty()) {
+      const auto action_sections = sections(SectionKind::ActionItems);
+      if (!action_sections.empty()) set_origin(Field::ActionItems, OriginKind::Heading, action_sections.front()->heading, action_sections.front()->line);
+      else set_origin(Field::ActionItems, OriginKind::Text, "checklist", incident_.action_items.front().line);
+    }
+    int without_owner = 0;
+    for (const auto& item : incident_.action_items) {
+      if (item.owner.empty() && item.status != model::ActionStatus::Done && without_owner++ == 0) {
+        warn("action-without-owner", item.line, "action item has no owner; add one as `@name`, an Owner column, or `Owner: name`",
+             diag::Level::Info);
+      }
+    }
+  }
+
+  void read_declared_causes() {
+    if (const auto* v = fm({"causes", "cause_ids", "root_causes"})) {
+      for (const auto& item : v->items) {
+        for (auto& id : split_list(item)) {
+          id = text::to_lower(id);
+          if (!settings_.taxonomy.find(id)) {
+            warn("unknown-cause", v->line, "cause \"" + id + "\" is not in the cause taxonomy; use one of its ids " +
+                 "(see causes/index.html) or add it under `taxonomy:` in pmkb.yaml", diag::Level::Error);
+          }
+          incident_.declared_causes.push_back({id, v->line});
+        }
+      }
+      set_origin(Field::Causes, OriginKind::FrontMatter, v->key, v->line);
+    }
+    if (const auto* v = fm({"causes_override", "override_causes"})) {
+      incident_.declared_causes_replace = text::to_lower(v->text()) == "true" || v->text() == "yes";
+    }
+  }
+
+  void read_passages() {
+    incident_.passages.push_back({incident_.provenance[Field::Title].line, incident_.title, SectionKind::Summary, true});
+    for (const Section& section : outline_.sections) {
+      for (const Unit& unit : section.units) {
+        if (unit.kind == markdown::BlockKind::Code || unit.kind == markdown::BlockKind::Html) continue;
+        incident_.passages.push_back({unit.line, unit.text, section.kind, false});
+      }
+    }
+  }
+
+  void lint_text() {
+    int placeholders = 0;
+    int blame = 0;
+    std::set<int> reported;
+    for (const auto& block : doc_.blocks) {
+      if (block.kind == markdown::BlockKind::Code) continue;
+      for (const auto& line : block.lines) {
+        const std::string lower = text::to_lower(line.text);
+        const bool placeholder = lower.find("yyyy-mm-dd") != std::string::npos || lower.find("[hh:mm") != std::string::npos ||
+                                 lower.find("<fill") != std::string::npos || lower.find("team/individual") != std::string::npos ||
+                                 text::trim(lower) == "tba" || text::trim(lower) == "tbd";
+        if (placeholder && placeholders++ < 3 && reported.insert(line.line).second) {
+          warn("unfilled-placeholder", line.line, "template placeholder \"" + text::truncate_utf8(text::trim(line.text), 60) +
+               "\" is not filled in; replace it or delete the line");
+        }
+        for (std::string_view phrase : {"human error", "forgot to", "was careless", "carelessness", "negligen", "should have known",
+                                        "fault of", "to blame", "blamed"}) {
+          if (lower.find(phrase) != std::string::npos && blame++ == 0) {
+            warn("blame-language", line.line, "\"" + std::string(phrase) +
+                 "\" reads as blame; describe what made the action possible instead (blameless postmortems)", diag::Level::Info);
+          }
+        }
+      }
+    }
+    if (doc_.unsafe_links > 0) {
+      warn("unsafe-link", doc_.first_unsafe_link_line,
+           std::to_string(doc_.unsafe_links) + " javascript:/data: link(s) removed from the page");
+    }
+  }
+
+  const content::SourceFile& source_;
+  const content::FrontMatter& fm_;
+  const markdown::ParsedDocument& doc_;
+  const model::Settings& settings_;
+  diag::Diagnostics& diagnostics_;
+  const Outline outline_;
+  model::Incident incident_;
+  DayOrder order_ = DayOrder::MonthFirst;
+  std::vector<DateSource> date_sources_;
+  std::optional<model::TimePoint> start_fm_;
+  std::optional<model::TimePoint> end_fm_;
+  Origin end_origin_;
+};
+
+bool is_empty_document(const content::SplitDocument& split, const markdown::ParsedDocument& doc) {
+  if (!split.front_matter.values.empty()) return false;
+  return std::all_of(doc.blocks.begin(), doc.blocks.end(), [](const markdown::Block& b) { return text::trim(b.text).empty(); });
+}
+
+}  // namespace
+
+std::optional<model::Incident> extract_incident(const content::SourceFile& source, const content::SplitDocument& split,
+                                                const markdown::ParsedDocument& doc, const model::Settings& settings,
+                                                diag::Diagnostics& diagnostics) {
+  if (is_empty_document(split, doc)) {
+    diagnostics.report(diag::Level::Warning, {source.display_path, 1, 1},
+                       "document is empty; write the postmortem or delete the file", "empty-document");
+    return std::nullopt;
+  }
+  return Extractor(source, split, doc, settings, diagnostics).run();
+}
+
+}  // namespace pmkb::extract

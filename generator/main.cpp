@@ -1,0 +1,179 @@
+// pmkb: a static site generator for incident postmortems (see README.md).
+// main() parses the command line, runs one command and maps its outcome to an exit status:
+// 0 success, 1 content errors (or warnings with --strict), 2 usage error, 3 environment failure.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+
+#include "build/build.h"
+#include "search/query.h"
+
+namespace {
+
+using pmkb::diag::Format;
+
+constexpr int kContentErrors = 1;
+constexpr int kUsageError = 2;
+constexpr int kEnvironmentFailure = 3;
+
+struct OutputOptions {
+  std::string format = "text";
+  bool strict = false;
+  bool quiet = false;
+};
+
+Format parse_format(const std::string& name) {
+  if (name == "json") return Format::Json;
+  if (name == "github") return Format::Github;
+  return Format::Text;
+}
+
+int report(const pmkb::build::BuildResult& result, const OutputOptions& output, const std::string& verb,
+           const std::string& out_dir) {
+  const auto& d = result.diagnostics;
+  std::cerr << pmkb::diag::format(d.sorted(), parse_format(output.format));
+  const int errors = d.count(pmkb::diag::Level::Error);
+  const int warnings = d.count(pmkb::diag::Level::Warning);
+  if (!output.quiet && output.format != "json") {
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.2f", result.summary.seconds);
+    std::cerr << "pmkb " << verb << ": " << result.summary.incidents << " incidents from " << result.summary.documents
+              << " files, " << result.summary.recurring_causes << " recurring causes, " << errors << " errors, " << warnings
+              << " warnings, " << d.count(pmkb::diag::Level::Info) << " notes in " << seconds << " s";
+    if (result.summary.files_written > 0) std::cerr << "; wrote " << out_dir;
+    std::cerr << "\n";
+  }
+  if (errors > 0 || (output.strict && warnings > 0)) return kContentErrors;
+  return 0;
+}
+
+std::string plain_snippet(const std::string& html, bool color) {
+  std::string out;
+  for (std::size_t i = 0; i < html.size();) {
+    if (html.compare(i, 6, "<mark>") == 0) { out += color ? "\033[1m" : ""; i += 6; continue; }
+    if (html.compare(i, 7, "</mark>") == 0) { out += color ? "\033[0m" : ""; i += 7; continue; }
+    bool replaced = false;
+    for (auto [entity, ch] : {std::pair{"&amp;", "&"}, std::pair{"&lt;", "<"}, std::pair{"&gt;", ">"},
+                              std::pair{"&quot;", "\""}, std::pair{"&#39;", "'"}}) {
+      const std::string_view e = entity;
+      if (html.compare(i, e.size(), e) == 0) {
+        out += ch;
+        i += e.size();
+        replaced = true;
+        break;
+      }
+    }
+    if (replaced) continue;
+    out += html[i] == '\n' ? ' ' : html[i];
+    ++i;
+  }
+  return out;
+}
+
+void print_results(const pmkb::search::SearchResults& results) {
+  const bool color = ::isatty(STDOUT_FILENO) != 0;
+  std::cout << results.total << (results.total == 1 ? " incident" : " incidents") << " match \"" << results.query << "\"\n";
+  int rank = 0;
+  for (const auto& hit : results.hits) {
+    std::cout << "\n" << ++rank << ". " << hit.title << "  [" << hit.score << "%]\n";
+    std::cout << "   " << (hit.date.empty() ? "undated" : hit.date) << " · " << (hit.severity.empty() ? "severity unknown" : hit.severity);
+    if (!hit.causes.empty()) {
+      std::cout << " · causes:";
+      for (const auto& c : hit.causes) std::cout << " " << c;
+    }
+    std::cout << "\n   " << hit.url << "  (" << hit.source << ", match in " << hit.section << ")\n";
+    std::cout << "   " << plain_snippet(hit.snippet, color) << "\n";
+  }
+  if (!results.suggestion.empty()) std::cout << "\nDid you mean: " << results.suggestion << "\n";
+}
+
+void add_output_options(CLI::App* command, OutputOptions& output) {
+  command->add_option("--format", output.format, "Diagnostics format: text (path:line:col: level: message [rule]), json or github")
+      ->check(CLI::IsMember({"text", "json", "github"}));
+  command->add_flag("--strict", output.strict, "Exit with status 1 on warnings too, not only errors");
+  command->add_flag("-q,--quiet", output.quiet, "Do not print the summary line");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+  CLI::App app{"pmkb turns a directory of Markdown incident postmortems into a searchable, cross-linked static "
+               "knowledge base (HTML site, Xapian index, incidents.json)."};
+  app.set_version_flag("--version", std::string("pmkb ") + PMKB_VERSION);
+  app.require_subcommand(1);
+  app.footer("Exit status: 0 ok, 1 content errors (or warnings with --strict), 2 usage error, 3 environment failure.\n"
+             "Run `pmkb COMMAND --help` for examples.");
+
+  pmkb::build::BuildOptions build_options;
+  OutputOptions output;
+  std::string content_dir = "content";
+  std::string out_dir = "public";
+  std::string config_file;
+
+  CLI::App* build = app.add_subcommand("build", "Parse, analyze, index and write the site");
+  build->add_option("CONTENT_DIR", content_dir, "Folder of postmortems (*.md, *.markdown)")->capture_default_str();
+  build->add_option("-o,--out", out_dir, "Output folder for the site")->capture_default_str();
+  build->add_option("-c,--config", config_file, "Config file (default: CONTENT_DIR/pmkb.yaml, then ./pmkb.yaml)");
+  add_output_options(build, output);
+  build->footer("Examples:\n  pmkb build                       # content/ -> public/\n"
+                "  pmkb build postmortems -o site --strict --format github");
+
+  CLI::App* lint = app.add_subcommand("lint", "Check every postmortem like build does, writing nothing");
+  lint->add_option("CONTENT_DIR", content_dir, "Folder of postmortems")->capture_default_str();
+  lint->add_option("-c,--config", config_file, "Config file");
+  add_output_options(lint, output);
+  lint->footer("Examples:\n  pmkb lint content\n  pmkb lint postmortems --strict --format github   # in CI");
+
+  pmkb::search::SearchRequest request;
+  std::vector<std::string> words;
+  std::string site_dir = "public";
+  std::string sort = "relevance";
+  bool json = false;
+  CLI::App* search = app.add_subcommand("search", "Full-text search of a built library");
+  search->add_option("QUERY", words, "Words, \"phrases\", AND/OR/NOT, title:, cause:, service:, severity:, prefix*")->required();
+  search->add_option("-s,--site", site_dir, "The built site (the -o of pmkb build)")->capture_default_str();
+  search->add_flag("--json", json, "Print one JSON object");
+  search->add_option("--limit", request.limit, "Number of results")->capture_default_str()->check(CLI::Range(1, 1000));
+  search->add_option("--offset", request.offset, "Skip this many results")->capture_default_str()->check(CLI::Range(0, 100000));
+  search->add_option("--severity", request.severities, "Only these severities (SEV1..SEV4); repeatable");
+  search->add_option("--service", request.services, "Only these services; repeatable");
+  search->add_option("--cause", request.causes, "Only these cause ids; repeatable");
+  search->add_option("--since", request.since, "Only incidents on or after YYYY-MM-DD");
+  search->add_option("--until", request.until, "Only incidents on or before YYYY-MM-DD");
+  search->add_option("--sort", sort, "relevance, newest or oldest")->capture_default_str()->check(CLI::IsMember({"relevance", "newest", "oldest"}));
+  search->footer("Examples:\n  pmkb search redis aof restore\n  pmkb search -s public \"certificate expired\" --severity SEV1\n"
+                 "  pmkb search 'cause:disk-full' --sort newest --json");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : kUsageError;
+  }
+
+  build_options.content_dir = content_dir;
+  build_options.out_dir = out_dir;
+  if (!config_file.empty()) build_options.config_file = config_file;
+
+  if (*build || *lint) {
+    build_options.write_output = static_cast<bool>(*build);
+    const auto result = pmkb::build::run_build(build_options);
+    return report(result, output, *build ? "build" : "lint", out_dir);
+  }
+  for (const auto& word : words) request.query += (request.query.empty() ? "" : " ") + word;
+  request.sort = sort == "newest" ? pmkb::search::SortOrder::Newest
+                 : sort == "oldest" ? pmkb::search::SortOrder::Oldest
+                                    : pmkb::search::SortOrder::Relevance;
+  const auto results = pmkb::search::search_site(site_dir, request);
+  if (json) std::cout << pmkb::search::to_json(results);
+  else print_results(results);
+  return 0;
+} catch (const std::invalid_argument& e) {
+  std::cerr << "pmkb: " << e.what() << "\n";
+  return kUsageError;
+} catch (const std::exception& e) {
+  std::cerr << "pmkb: " << e.what() << "\n";
+  return kEnvironmentFailure;
+}

@@ -1,0 +1,304 @@
+#include "markdown/parsed_document.h"
+
+#include <md4c-html.h>
+#include <md4c.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "diag/line_index.h"
+
+namespace pmkb::markdown {
+
+namespace {
+
+/*** Building blocks from md4c's callbacks ***/
+
+class BlockBuilder {
+ public:
+  BlockBuilder(std::string_view body, int first_line)
+      : body_(body), lines_(body), first_line_(first_line) {}
+
+  std::vector<Block> take() { return std::move(blocks_); }
+
+  int enter_block(MD_BLOCKTYPE type, void* detail) {
+    switch (type) {
+      case MD_BLOCK_UL: ++list_depth_; list_ids_.push_back(++list_counter_); ordered_.push_back(false); break;
+      case MD_BLOCK_OL: ++list_depth_; list_ids_.push_back(++list_counter_); ordered_.push_back(true); break;
+      case MD_BLOCK_LI: open_list_item(static_cast<MD_BLOCK_LI_DETAIL*>(detail)); break;
+      case MD_BLOCK_H: open(BlockKind::Heading, static_cast<int>(static_cast<MD_BLOCK_H_DETAIL*>(detail)->level)); break;
+      case MD_BLOCK_P: open_paragraph(); break;
+      case MD_BLOCK_CODE: open(BlockKind::Code, 0); break;
+      case MD_BLOCK_HTML: open(BlockKind::Html, 0); break;
+      case MD_BLOCK_HR: open(BlockKind::Rule, 0); close(); break;
+      case MD_BLOCK_QUOTE: ++quote_depth_; break;
+      case MD_BLOCK_TABLE: ++table_counter_; break;
+      case MD_BLOCK_THEAD: in_thead_ = true; break;
+      case MD_BLOCK_TR: open(BlockKind::TableRow, 0); current().header_row = in_thead_; current().table_id = table_counter_; break;
+      case MD_BLOCK_TH:
+      case MD_BLOCK_TD: open_cell(); break;
+      default: break;
+    }
+    return 0;
+  }
+
+  int leave_block(MD_BLOCKTYPE type) {
+    switch (type) {
+      case MD_BLOCK_UL:
+      case MD_BLOCK_OL: --list_depth_; list_ids_.pop_back(); ordered_.pop_back(); break;
+      case MD_BLOCK_LI:
+      case MD_BLOCK_H:
+      case MD_BLOCK_CODE:
+      case MD_BLOCK_HTML:
+      case MD_BLOCK_TR: close(); break;
+      case MD_BLOCK_P: if (paragraph_open_.back()) close(); paragraph_open_.pop_back(); break;
+      case MD_BLOCK_QUOTE: --quote_depth_; break;
+      case MD_BLOCK_THEAD: in_thead_ = false; break;
+      case MD_BLOCK_TH:
+      case MD_BLOCK_TD: in_cell_ = false; break;
+      default: break;
+    }
+    return 0;
+  }
+
+  int enter_span(MD_SPANTYPE type) {
+    if ((type == MD_SPAN_STRONG || type == MD_SPAN_EM) && !stack_.empty() && emphasis_depth_++ == 0) {
+      TextLine& line = current_line();
+      const bool at_start = line.text.find_first_not_of(" \t") == std::string::npos;
+      capturing_lead_ = at_start && line.lead_strong.empty();
+    }
+    return 0;
+  }
+
+  int leave_span(MD_SPANTYPE type) {
+    if ((type == MD_SPAN_STRONG || type == MD_SPAN_EM) && emphasis_depth_ > 0 && --emphasis_depth_ == 0) {
+      capturing_lead_ = false;
+    }
+    return 0;
+  }
+
+  int text(MD_TEXTTYPE type, const MD_CHAR* text, MD_SIZE size) {
+    if (stack_.empty()) return 0;
+    note_position(text);
+    switch (type) {
+      case MD_TEXT_SOFTBR:
+      case MD_TEXT_BR: new_line(); break;
+      case MD_TEXT_NULLCHAR: append("\xEF\xBF\xBD"); break;
+      case MD_TEXT_ENTITY: append(decode_entity(std::string_view(text, size))); break;
+      default: append(std::string_view(text, size)); break;
+    }
+    return 0;
+  }
+
+ private:
+  Block& current() { return blocks_[stack_.back()]; }
+  TextLine& current_line() {
+    Block& block = current();
+    if (block.lines.empty()) block.lines.push_back({last_line_, "", ""});
+    return block.lines.back();
+  }
+
+  void open(BlockKind kind, int level) {
+    Block block;
+    block.kind = kind;
+    block.level = level;
+    block.line = 0;
+    block.in_quote = quote_depth_ > 0;
+    blocks_.push_back(std::move(block));
+    stack_.push_back(blocks_.size() - 1);
+    line_pending_ = true;
+  }
+
+  void open_list_item(const MD_BLOCK_LI_DETAIL* detail) {
+    open(BlockKind::ListItem, list_depth_);
+    current().ordered = !ordered_.empty() && ordered_.back();
+    current().list_id = list_ids_.empty() ? 0 : list_ids_.back();
+    if (detail->is_task) {
+      current().task = (detail->task_mark == 'x' || detail->task_mark == 'X') ? TaskMark::Done : TaskMark::Open;
+      // The task mark's own position gives the item's line even before any text.
+      set_line(body_.data() + detail->task_mark_offset);
+    }
+  }
+
+  void open_cell() {
+    if (stack_.empty()) return;
+    Block& row = current();
+    if (!row.cells.empty()) {
+      row.text += " | ";
+      current_line().text += " | ";
+    }
+    row.cells.emplace_back();
+    in_cell_ = true;
+  }
+
+  void open_paragraph() {
+    // Paragraphs inside list items and table cells belong to them.
+    if (!stack_.empty() && (current().kind == BlockKind::ListItem)) {
+      paragraph_open_.push_back(false);
+      if (!current().text.empty()) new_line();
+      return;
+    }
+    paragraph_open_.push_back(true);
+    open(BlockKind::Paragraph, 0);
+  }
+
+  void close() {
+    if (stack_.empty()) return;
+    Block& block = current();
+    if (block.line == 0) block.line = last_line_;
+    if (block.kind == BlockKind::Code || block.kind == BlockKind::Html) {
+      while (!block.text.empty() && block.text.back() == '\n') block.text.pop_back();
+    }
+    stack_.pop_back();
+  }
+
+  void set_line(const char* pointer) {
+    if (pointer < body_.data() || pointer >= body_.data() + body_.size()) return;
+    last_line_ = first_line_ - 1 + lines_.line_of(static_cast<std::size_t>(pointer - body_.data()));
+  }
+
+  void note_position(const char* pointer) {
+    set_line(pointer);
+    Block& block = current();
+    if (block.line == 0) block.line = last_line_;
+    if (line_pending_) {
+      if (!block.lines.empty() && block.lines.back().text.empty()) block.lines.back().line = last_line_;
+      line_pending_ = false;
+    }
+  }
+
+  void new_line() {
+    Block& block = current();
+    if (block.kind == BlockKind::Code || block.kind == BlockKind::Html) {
+      append("\n");
+      return;
+    }
+    block.text += '\n';
+    block.lines.push_back({last_line_ + 1, "", ""});
+    line_pending_ = true;
+  }
+
+  void append(std::string_view text) {
+    Block& block = current();
+    if (block.kind == BlockKind::Code || block.kind == BlockKind::Html) {
+      block.text.append(text);
+      return;
+    }
+    TextLine& line = current_line();
+    line.text.append(text);
+    block.text.append(text);
+    if (capturing_lead_) line.lead_strong.append(text);
+    if (in_cell_ && !block.cells.empty()) block.cells.back().append(text);
+  }
+
+  static std::string decode_entity(std::string_view entity) {
+    if (entity == "&amp;") return "&";
+    if (entity == "&lt;") return "<";
+    if (entity == "&gt;") return ">";
+    if (entity == "&quot;") return "\"";
+    if (entity == "&nbsp;") return " ";
+    if (entity == "&#39;" || entity == "&apos;") return "'";
+    return std::string(entity);
+  }
+
+  std::string_view body_;
+  diag::LineIndex lines_;
+  int first_line_;
+  std::vector<Block> blocks_;
+  std::vector<std::size_t> stack_;
+  std::vector<bool> paragraph_open_;
+  std::vector<int> list_ids_;
+  std::vector<bool> ordered_;
+  int list_depth_ = 0;
+  int list_counter_ = 0;
+  int table_counter_ = 0;
+  int quote_depth_ = 0;
+  int emphasis_depth_ = 0;
+  bool capturing_lead_ = false;
+  bool in_thead_ = false;
+  bool in_cell_ = false;
+  bool line_pending_ = false;
+  int last_line_ = 1;
+};
+
+constexpr unsigned kParserFlags = MD_DIALECT_GITHUB;
+
+/*** HTML rendering ***/
+
+void append_html(const MD_CHAR* text, MD_SIZE size, void* userdata) {
+  static_cast<std::string*>(userdata)->append(text, size);
+}
+
+bool is_unsafe_url(std::string_view value) {
+  std::string scheme;
+  for (char c : value) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20) continue;  // browsers ignore control characters and spaces in schemes
+    if (c == ':') break;
+    scheme += static_cast<char>(std::tolower(u));
+    if (scheme.size() > 12) return false;
+  }
+  return scheme == "javascript" || scheme == "vbscript" || scheme == "data";
+}
+
+// Replaces javascript:, vbscript: and data: URLs in href/src attributes by "#".
+int drop_unsafe_urls(std::string& html) {
+  int dropped = 0;
+  for (std::string_view attribute : {" href=\"", " src=\""}) {
+    std::size_t pos = 0;
+    while ((pos = html.find(attribute, pos)) != std::string::npos) {
+      const std::size_t start = pos + attribute.size();
+      const std::size_t end = html.find('"', start);
+      if (end == std::string::npos) break;
+      std::string_view value(html.data() + start, end - start);
+      // md4c escapes attribute text; undo the escapes that could hide a scheme.
+      std::string unescaped(value);
+      for (std::size_t at; (at = unescaped.find("&amp;")) != std::string::npos;) unescaped.replace(at, 5, "&");
+      if (is_unsafe_url(unescaped)) {
+        html.replace(start, end - start, "#");
+        ++dropped;
+        pos = start + 1;
+      } else {
+        pos = end;
+      }
+    }
+  }
+  return dropped;
+}
+
+int first_unsafe_link_line(std::string_view body, int first_line) {
+  diag::LineIndex lines(body);
+  for (std::size_t pos = 0; (pos = body.find(':', pos)) != std::string_view::npos; ++pos) {
+    const std::size_t start = body.find_last_of("(<\"' \n", pos);
+    const std::string_view candidate = body.substr(start == std::string_view::npos ? 0 : start + 1,
+                                                   pos + 1 - (start == std::string_view::npos ? 0 : start + 1));
+    if (is_unsafe_url(candidate)) return first_line - 1 + lines.line_of(pos);
+  }
+  return first_line;
+}
+
+}  // namespace
+
+ParsedDocument parse_markdown(std::string_view body, int first_line, const MarkdownOptions& options) {
+  ParsedDocument doc;
+  BlockBuilder builder(body, first_line);
+  MD_PARSER parser{};
+  parser.abi_version = 0;
+  parser.flags = kParserFlags;
+  parser.enter_block = [](MD_BLOCKTYPE t, void* d, void* u) { return static_cast<BlockBuilder*>(u)->enter_block(t, d); };
+  parser.leave_block = [](MD_BLOCKTYPE t, void*, void* u) { return static_cast<BlockBuilder*>(u)->leave_block(t); };
+  parser.enter_span = [](MD_SPANTYPE t, void*, void* u) { return static_cast<BlockBuilder*>(u)->enter_span(t); };
+  parser.leave_span = [](MD_SPANTYPE t, void*, void* u) { return static_cast<BlockBuilder*>(u)->leave_span(t); };
+  parser.text = [](MD_TEXTTYPE t, const MD_CHAR* s, MD_SIZE n, void* u) { return static_cast<BlockBuilder*>(u)->text(t, s, n); };
+  md_parse(body.data(), static_cast<MD_SIZE>(body.size()), &parser, &builder);
+  doc.blocks = builder.take();
+
+  const unsigned html_flags = kParserFlags | (options.unsafe_html ? 0u : static_cast<unsigned>(MD_FLAG_NOHTML));
+  doc.html.reserve(body.size() + body.size() / 4);
+  md_html(body.data(), static_cast<MD_SIZE>(body.size()), append_html, &doc.html, html_flags, 0);
+  doc.unsafe_links = drop_unsafe_urls(doc.html);
+  if (doc.unsafe_links > 0) doc.first_unsafe_link_line = first_unsafe_link_line(body, first_line);
+  return doc;
+}
+
+}  // namespace pmkb::markdown

@@ -1,0 +1,58 @@
+// Stage 2b, parse: the Markdown body as a flat list of blocks with source lines, plus its HTML.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pmkb::markdown {
+
+enum class BlockKind {
+  Heading,    // <h1>..<h6>; level is 1..6
+  Paragraph,  // <p>; lines holds each source line of it
+  ListItem,   // <li>; level is the list depth (1 = outermost)
+  TableRow,   // <tr>; cells holds the cell texts
+  Code,       // <pre><code>
+  Html,       // raw HTML block
+  Rule,       // <hr>
+};
+
+enum class TaskMark { None, Open, Done };
+
+// One source line of a paragraph or list item.
+struct TextLine {
+  int line = 0;             // 1-based source line
+  std::string text;         // inline text with markup removed
+  std::string lead_strong;  // text of a bold or italic span that opens the line, if any
+};
+
+struct Block {
+  BlockKind kind = BlockKind::Paragraph;
+  int level = 0;
+  int line = 0;             // 1-based source line where the block's text starts
+  std::string text;         // inline text, soft breaks as '\n'
+  std::vector<TextLine> lines;
+  std::vector<std::string> cells;  // TableRow only
+  bool header_row = false;         // TableRow in <thead>
+  bool ordered = false;            // ListItem of an ordered list
+  int list_id = 0;                 // ListItem: items of the same list share it
+  int table_id = 0;                // TableRow: rows of the same table share it
+  bool in_quote = false;
+  TaskMark task = TaskMark::None;  // ListItem: "[ ]" or "[x]"
+};
+
+struct ParsedDocument {
+  std::vector<Block> blocks;  // in document order
+  std::string html;           // rendered body
+  int unsafe_links = 0;       // javascript:/data:/vbscript: URLs dropped from the HTML
+  int first_unsafe_link_line = 0;
+};
+
+struct MarkdownOptions {
+  bool unsafe_html = false;  // pass raw HTML through instead of escaping it
+};
+
+// Parses `body`, whose first line is line `first_line` of the source file.
+ParsedDocument parse_markdown(std::string_view body, int first_line, const MarkdownOptions& options);
+
+}  // namespace pmkb::markdown

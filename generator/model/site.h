@@ -1,0 +1,68 @@
+// The analyzed library: incidents with their causes and related incidents.
+// Built once by analyze::analyze_library() and read-only afterwards.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/incident.h"
+#include "model/taxonomy.h"
+
+namespace pmkb::model {
+
+enum class CauseSource { FrontMatter, Inferred };
+std::string_view to_string(CauseSource source);  // "front-matter", "inferred"
+
+struct CauseMatch {
+  std::string id;
+  std::string title;
+  std::string evidence;  // the sentence fragment that matched, or the front-matter value
+  int line = 0;
+  CauseSource source = CauseSource::Inferred;
+  double score = 0;      // strength of the textual evidence
+};
+
+enum class RelationKind { SameCause, Similar, SameService };
+
+struct RelatedIncident {
+  std::string id;
+  RelationKind kind = RelationKind::Similar;
+  std::string detail;  // the cause id or service name; empty for Similar
+  double score = 0;
+};
+// "same-cause:<id>", "similar" or "same-service:<name>"
+std::string reason(const RelatedIncident& related);
+
+struct AnalyzedIncident {
+  Incident incident;
+  std::vector<CauseMatch> causes;
+  std::vector<RelatedIncident> related;
+};
+
+// A cause as it occurs across the library.
+struct CauseOccurrences {
+  std::string id;
+  std::string title;
+  std::string description;
+  std::vector<std::string> incident_ids;  // oldest first
+  std::optional<CivilDate> first_seen;
+  std::optional<CivilDate> last_seen;
+};
+
+struct Site {
+  std::vector<AnalyzedIncident> incidents;  // newest first, then by id
+  std::vector<CauseOccurrences> causes;      // causes that occur at least once, by id
+  Taxonomy taxonomy;
+
+  const AnalyzedIncident* find(std::string_view id) const;
+};
+
+// A pair of incidents whose text is similar, as measured by the search engine.
+struct Similarity {
+  std::size_t a = 0;  // indexes into the extracted incident list
+  std::size_t b = 0;
+  double score = 0;   // 0..1
+};
+
+}  // namespace pmkb::model

@@ -1,0 +1,111 @@
+#include "output/staged_output.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+
+#include "text/text.h"
+
+namespace pmkb::output {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Marks a directory as pmkb output: only such a directory is ever replaced.
+constexpr const char* kMarker = ".pmkb-output";
+
+std::runtime_error io_error(const std::string& what, const fs::path& path) {
+  return std::runtime_error(what + " " + path.string() + ": " + std::strerror(errno));
+}
+
+bool is_empty_dir(const fs::path& dir) {
+  std::error_code ec;
+  return fs::is_directory(dir, ec) && fs::directory_iterator(dir, ec) == fs::directory_iterator();
+}
+
+}  // namespace
+
+bool is_safe_relative_path(std::string_view rel) {
+  if (rel.empty() || rel.front() == '/' || rel.size() > 1024) return false;
+  for (char c : rel) {
+    if (c == '\\' || static_cast<unsigned char>(c) < 0x20) return false;
+  }
+  for (const std::string& segment : text::split(rel, '/')) {
+    if (segment.empty() || segment == "." || segment == "..") return false;
+  }
+  return true;
+}
+
+StagedOutput::StagedOutput(fs::path out_dir) : out_(std::move(out_dir)) {
+  if (out_.filename().empty()) out_ = out_.parent_path();
+  const fs::path parent = fs::absolute(out_).parent_path();
+  std::error_code ec;
+  fs::create_directories(parent, ec);
+  if (ec) throw std::runtime_error("cannot create " + parent.string() + ": " + ec.message());
+  if (fs::exists(out_) && !fs::exists(out_ / kMarker) && !is_empty_dir(out_)) {
+    throw std::runtime_error(out_.string() + " exists and was not written by pmkb; choose another output directory with -o, "
+                             "or empty it first");
+  }
+  const fs::path lock = parent / ("." + out_.filename().string() + ".pmkb-lock");
+  lock_fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd_ < 0) throw io_error("cannot create lock file", lock);
+  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    ::close(lock_fd_);
+    lock_fd_ = -1;
+    throw std::runtime_error("another pmkb build is writing " + out_.string() + " (lock " + lock.string() +
+                             "); wait for it to finish");
+  }
+  staging_ = parent / ("." + out_.filename().string() + ".pmkb-staging-" + std::to_string(::getpid()));
+  fs::remove_all(staging_, ec);
+  fs::create_directories(staging_, ec);
+  if (ec) throw std::runtime_error("cannot create " + staging_.string() + ": " + ec.message());
+  write({kMarker, "This directory is written by pmkb; each build replaces it whole.\n"});
+}
+
+StagedOutput::~StagedOutput() {
+  if (!committed_) {
+    std::error_code ec;
+    fs::remove_all(staging_, ec);
+  }
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+void StagedOutput::write(const model::OutputFile& file) {
+  if (!is_safe_relative_path(file.path)) throw std::invalid_argument("refusing to write outside the site: \"" + file.path + "\"");
+  const fs::path target = staging_ / file.path;
+  std::error_code ec;
+  fs::create_directories(target.parent_path(), ec);
+  if (ec) throw std::runtime_error("cannot create " + target.parent_path().string() + ": " + ec.message());
+  std::ofstream out(target, std::ios::binary | std::ios::trunc);
+  out.write(file.bytes.data(), static_cast<std::streamsize>(file.bytes.size()));
+  out.close();
+  if (!out) throw io_error("cannot write", target);
+}
+
+void StagedOutput::write_all(const std::vector<model::OutputFile>& files) {
+  for (const auto& file : files) write(file);
+}
+
+void StagedOutput::commit() {
+  std::error_code ec;
+  if (fs::exists(out_, ec)) {
+    if (::renameat2(AT_FDCWD, staging_.c_str(), AT_FDCWD, out_.c_str(), RENAME_EXCHANGE) != 0) {
+      throw io_error("cannot swap the new site into", out_);
+    }
+    committed_ = true;
+    fs::remove_all(staging_, ec);  // now holds the previous site
+    return;
+  }
+  if (::rename(staging_.c_str(), out_.c_str()) != 0) throw io_error("cannot move the new site to", out_);
+  committed_ = true;
+}
+
+}  // namespace pmkb::output

@@ -1,0 +1,48 @@
+// Stage 6, write: the only code that writes under the output directory.
+//
+// A build writes into a staging directory beside OUT and swaps it into place in one
+// rename (RENAME_EXCHANGE), so readers see the old site or the new one, never half of one,
+// and a build that fails or is killed leaves the previous site intact. A lock file beside
+// OUT refuses a second build into the same OUT while one runs.
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+#include <vector>
+
+#include "model/output_file.h"
+
+namespace pmkb::output {
+
+// True when `rel` is a safe relative path: not empty or absolute, no "..", ".", empty
+// segments, backslashes, NUL or control characters.
+bool is_safe_relative_path(std::string_view rel);
+
+class StagedOutput {
+ public:
+  // Takes the lock and creates the staging directory. Throws std::runtime_error when another
+  // build holds the lock, or when OUT exists but was not written by pmkb (so a mistyped -o
+  // never replaces an unrelated directory).
+  explicit StagedOutput(std::filesystem::path out_dir);
+  ~StagedOutput();  // removes the staging directory unless committed; releases the lock
+  StagedOutput(const StagedOutput&) = delete;
+  StagedOutput& operator=(const StagedOutput&) = delete;
+
+  const std::filesystem::path& staging_dir() const { return staging_; }
+
+  // Writes `file` under the staging directory. Throws std::invalid_argument for an unsafe
+  // path and std::runtime_error when the disk refuses.
+  void write(const model::OutputFile& file);
+  void write_all(const std::vector<model::OutputFile>& files);
+
+  // Atomically replaces OUT with the staging directory, then deletes the old site.
+  void commit();
+
+ private:
+  std::filesystem::path out_;
+  std::filesystem::path staging_;
+  int lock_fd_ = -1;
+  bool committed_ = false;
+};
+
+}  // namespace pmkb::output

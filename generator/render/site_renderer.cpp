@@ -1,0 +1,68 @@
+#include "render/site_renderer.h"
+
+#include <algorithm>
+
+#include "render/views.h"
+
+namespace pmkb::render {
+
+namespace {
+
+using kainjow::mustache::mustache;
+using kainjow::mustache::partial;
+
+class PageRenderer {
+ public:
+  PageRenderer(const Theme& theme, diag::Diagnostics& diagnostics) : theme_(theme), diagnostics_(diagnostics) {}
+
+  void render(const std::string& template_name, View view, const std::string& path, std::vector<model::OutputFile>& out) {
+    auto it = theme_.templates.find(template_name);
+    if (it == theme_.templates.end()) {
+      report(template_name, "theme has no template \"" + template_name + ".mustache\"");
+      return;
+    }
+    for (const auto& [name, text] : theme_.partials) {
+      const std::string* body = &text;
+      view.set(name, partial([body] { return *body; }));
+    }
+    mustache compiled(it->second);
+    std::string html = compiled.render(view);
+    if (!compiled.is_valid()) {
+      report(template_name, "cannot render " + path + ": " + compiled.error_message());
+      return;
+    }
+    out.push_back({path, std::move(html)});
+  }
+
+ private:
+  void report(const std::string& template_name, std::string message) {
+    auto origin = theme_.origins.find("template:" + template_name);
+    diagnostics_.report(diag::Level::Error, {origin != theme_.origins.end() ? origin->second : template_name, 0, 0},
+                        std::move(message), "template-error");
+  }
+
+  const Theme& theme_;
+  diag::Diagnostics& diagnostics_;
+};
+
+}  // namespace
+
+std::vector<model::OutputFile> render_site(const model::Site& site, const model::Settings& settings, const Theme& theme,
+                                           diag::Diagnostics& diagnostics) {
+  std::vector<model::OutputFile> out;
+  PageRenderer pages(theme, diagnostics);
+  pages.render("index", index_view(site, settings), "index.html", out);
+  for (const auto& entry : site.incidents) {
+    pages.render("incident", incident_view(site, entry, settings), model::incident_url(entry.incident) + "index.html", out);
+  }
+  pages.render("causes", causes_index_view(site, settings), "causes/index.html", out);
+  for (const auto& cause : site.causes) {
+    pages.render("cause", cause_view(site, cause, settings), "causes/" + cause.id + "/index.html", out);
+  }
+  pages.render("404", page_view(settings, "", "Page not found"), "404.html", out);
+  for (const auto& [path, bytes] : theme.assets) out.push_back({path, bytes});
+  std::sort(out.begin(), out.end(), [](const model::OutputFile& a, const model::OutputFile& b) { return a.path < b.path; });
+  return out;
+}
+
+}  // namespace pmkb::render

@@ -1,0 +1,258 @@
+#include "render/views.h"
+
+#include <algorithm>
+#include <map>
+
+namespace pmkb::render {
+
+using kainjow::mustache::list;
+using kainjow::mustache::object;
+
+namespace {
+
+View text_or_false(const std::string& value) { return value.empty() ? View(false) : View(value); }
+
+std::string severity_class(const model::Incident& incident) {
+  return incident.severity ? "sev" + std::to_string(static_cast<int>(*incident.severity)) : "sev-unknown";
+}
+
+View severity_view(const model::Incident& incident) {
+  View view = object{};
+  view.set("label", incident.severity ? std::string(model::to_string(*incident.severity)) : std::string("unknown"));
+  view.set("class", severity_class(incident));
+  view.set("written", text_or_false(incident.severity_label));
+  return view;
+}
+
+View cause_links(const model::AnalyzedIncident& entry, const std::string& root) {
+  list causes;
+  for (const auto& cause : entry.causes) {
+    View c = object{};
+    c.set("id", cause.id);
+    c.set("title", cause.title);
+    c.set("url", root + "causes/" + cause.id + "/");
+    c.set("evidence", cause.evidence);
+    c.set("line", cause.line > 0 ? View(std::to_string(cause.line)) : View(false));
+    c.set("source", std::string(model::to_string(cause.source)));
+    causes.push_back(c);
+  }
+  return causes;
+}
+
+View string_list(const std::vector<std::string>& values) {
+  list out;
+  for (const auto& v : values) out.push_back(View(v));
+  return out;
+}
+
+// One row of an incident table (index, cause pages).
+View incident_row(const model::AnalyzedIncident& entry, const std::string& root) {
+  const auto& incident = entry.incident;
+  View row = object{};
+  row.set("id", incident.id);
+  row.set("title", incident.title);
+  row.set("url", root + model::incident_url(incident));
+  row.set("date", incident.date ? model::to_iso(*incident.date) : std::string("undated"));
+  row.set("severity", severity_view(incident));
+  row.set("duration", incident.duration_minutes ? View(format_duration(*incident.duration_minutes)) : View(false));
+  row.set("services", string_list(incident.services));
+  row.set("causes", cause_links(entry, root));
+  return row;
+}
+
+View action_rows(const std::vector<model::ActionItem>& items) {
+  list rows;
+  for (const auto& item : items) {
+    View row = object{};
+    row.set("text", item.text);
+    row.set("owner", text_or_false(item.owner));
+    row.set("status", std::string(model::to_string(item.status)));
+    row.set("priority", text_or_false(item.priority));
+    row.set("due", text_or_false(item.due));
+    row.set("line", std::to_string(item.line));
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+View timeline_rows(const model::Incident& incident) {
+  list rows;
+  std::optional<long> first;
+  for (const auto& entry : incident.timeline) {
+    View row = object{};
+    row.set("time", entry.time_text);
+    row.set("iso", entry.time ? View(model::to_iso(*entry.time)) : View(false));
+    if (entry.time && entry.time->minute_of_day) {
+      const long minutes = model::epoch_minutes(*entry.time);
+      if (!first) first = minutes;
+      const long offset = minutes - *first;
+      row.set("offset", offset >= 0 ? View("T+" + format_duration(static_cast<int>(offset))) : View(false));
+    } else {
+      row.set("offset", false);
+    }
+    row.set("text", entry.text);
+    const std::string kind(model::to_string(entry.kind));
+    row.set("kind", text_or_false(kind));
+    row.set("line", std::to_string(entry.line));
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+View related_rows(const model::Site& site, const model::AnalyzedIncident& entry, const std::string& root) {
+  list rows;
+  for (const auto& related : entry.related) {
+    const auto* other = site.find(related.id);
+    if (!other) continue;
+    View row = incident_row(*other, root);
+    row.set("reason", model::reason(related));
+    std::string why;
+    switch (related.kind) {
+      case model::RelationKind::SameCause: {
+        const auto* cause = site.taxonomy.find(related.detail);
+        why = "same cause: " + (cause ? cause->title : related.detail);
+        break;
+      }
+      case model::RelationKind::Similar: why = "similar text"; break;
+      case model::RelationKind::SameService: why = "same service: " + related.detail; break;
+    }
+    row.set("why", why);
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+View narrative(const model::Incident& incident) {
+  struct Part { const char* key; const char* heading; const std::string* text; };
+  const Part parts[] = {{"summary", "Summary", &incident.summary}, {"impact", "Impact", &incident.impact},
+                        {"root_cause", "Root cause", &incident.root_cause},
+                        {"contributing_factors", "Contributing factors", &incident.contributing_factors},
+                        {"trigger", "Trigger", &incident.trigger}, {"detection", "Detection", &incident.detection},
+                        {"resolution", "Resolution", &incident.resolution}, {"lessons", "Lessons", &incident.lessons}};
+  list out;
+  for (const Part& part : parts) {
+    if (part.text->empty()) continue;
+    View v = object{};
+    v.set("key", std::string(part.key));
+    v.set("heading", std::string(part.heading));
+    v.set("text", *part.text);
+    out.push_back(v);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string format_duration(int minutes) {
+  if (minutes < 60) return std::to_string(minutes) + " min";
+  const int days = minutes / 1440;
+  const int hours = (minutes % 1440) / 60;
+  const int rest = minutes % 60;
+  std::string out;
+  if (days > 0) out += std::to_string(days) + " d";
+  if (hours > 0) out += (out.empty() ? "" : " ") + std::to_string(hours) + " h";
+  if (rest > 0 && days == 0) out += (out.empty() ? "" : " ") + std::to_string(rest) + " min";
+  return out;
+}
+
+View page_view(const model::Settings& settings, const std::string& root, const std::string& title) {
+  View view = object{};
+  view.set("site_title", settings.site_title);
+  view.set("root", root);
+  view.set("page_title", title);
+  return view;
+}
+
+View index_view(const model::Site& site, const model::Settings& settings) {
+  View view = page_view(settings, "", settings.site_title);
+  list rows;
+  for (const auto& entry : site.incidents) rows.push_back(incident_row(entry, ""));
+  view.set("incidents", rows);
+  view.set("incident_count", std::to_string(site.incidents.size()));
+  view.set("cause_count", std::to_string(site.causes.size()));
+  return view;
+}
+
+View incident_view(const model::Site& site, const model::AnalyzedIncident& entry, const model::Settings& settings) {
+  const auto& incident = entry.incident;
+  const std::string root = "../../";
+  View view = page_view(settings, root, incident.title);
+  View row = incident_row(entry, root);
+  view.set("incident", row);
+  view.set("status", text_or_false(incident.status));
+  view.set("authors", string_list(incident.authors));
+  view.set("has_authors", !incident.authors.empty());
+  view.set("source", incident.source);
+  view.set("edit_url", settings.repo_url.empty() ? View(false) : View(settings.repo_url + incident.source));
+  view.set("start", incident.start ? View(model::to_iso(*incident.start)) : View(false));
+  view.set("end", incident.end ? View(model::to_iso(*incident.end)) : View(false));
+  view.set("narrative", narrative(incident));
+  view.set("timeline", timeline_rows(incident));
+  view.set("has_timeline", !incident.timeline.empty());
+  view.set("actions", action_rows(incident.action_items));
+  view.set("has_actions", !incident.action_items.empty());
+  view.set("causes", cause_links(entry, root));
+  view.set("has_causes", !entry.causes.empty());
+  view.set("related", related_rows(site, entry, root));
+  view.set("has_related", !entry.related.empty());
+  view.set("body_html", incident.body_html);
+  return view;
+}
+
+View causes_index_view(const model::Site& site, const model::Settings& settings) {
+  View view = page_view(settings, "../", "Recurring causes");
+  list causes;
+  std::vector<const model::CauseOccurrences*> ordered;
+  for (const auto& cause : site.causes) ordered.push_back(&cause);
+  std::stable_sort(ordered.begin(), ordered.end(), [](const auto* a, const auto* b) { return a->incident_ids.size() > b->incident_ids.size(); });
+  for (const auto* cause : ordered) {
+    View c = object{};
+    c.set("id", cause->id);
+    c.set("title", cause->title);
+    c.set("url", cause->id + "/");
+    c.set("count", std::to_string(cause->incident_ids.size()));
+    c.set("recurring", cause->incident_ids.size() > 1);
+    c.set("first_seen", cause->first_seen ? View(model::to_iso(*cause->first_seen)) : View(false));
+    c.set("last_seen", cause->last_seen ? View(model::to_iso(*cause->last_seen)) : View(false));
+    causes.push_back(c);
+  }
+  view.set("causes", causes);
+  return view;
+}
+
+View cause_view(const model::Site& site, const model::CauseOccurrences& cause, const model::Settings& settings) {
+  const std::string root = "../../";
+  View view = page_view(settings, root, cause.title);
+  view.set("id", cause.id);
+  view.set("title", cause.title);
+  view.set("description", cause.description);
+  view.set("count", std::to_string(cause.incident_ids.size()));
+  view.set("first_seen", cause.first_seen ? View(model::to_iso(*cause.first_seen)) : View(false));
+  view.set("last_seen", cause.last_seen ? View(model::to_iso(*cause.last_seen)) : View(false));
+  list incidents;
+  list actions;
+  for (const auto& id : cause.incident_ids) {
+    const auto* entry = site.find(id);
+    if (!entry) continue;
+    View row = incident_row(*entry, root);
+    for (const auto& match : entry->causes) {
+      if (match.id == cause.id) row.set("evidence", match.evidence);
+    }
+    incidents.push_back(row);
+    for (const auto& item : entry->incident.action_items) {
+      View a = object{};
+      a.set("text", item.text);
+      a.set("owner", text_or_false(item.owner));
+      a.set("status", std::string(model::to_string(item.status)));
+      a.set("incident_title", entry->incident.title);
+      a.set("incident_url", root + model::incident_url(entry->incident));
+      actions.push_back(a);
+    }
+  }
+  view.set("incidents", incidents);
+  view.set("actions", actions);
+  view.set("has_actions", !actions.empty());
+  return view;
+}
+
+}  // namespace pmkb::render

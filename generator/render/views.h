@@ -1,0 +1,29 @@
+// Views: the data each page template sees, built by typed functions from the model.
+// Mustache renders a missing key as empty without a word, so every key a template uses
+// is set here, and tests check the views rather than trusting the templates.
+#pragma once
+
+#include <kainjow/mustache.hpp>
+
+#include <string>
+
+#include "model/settings.h"
+#include "model/site.h"
+
+namespace pmkb::render {
+
+using View = kainjow::mustache::data;
+
+// Common to every page: site title, `root` (relative path to the site root, e.g. "../../"),
+// page title and the navigation.
+View page_view(const model::Settings& settings, const std::string& root, const std::string& title);
+
+View index_view(const model::Site& site, const model::Settings& settings);
+View incident_view(const model::Site& site, const model::AnalyzedIncident& entry, const model::Settings& settings);
+View causes_index_view(const model::Site& site, const model::Settings& settings);
+View cause_view(const model::Site& site, const model::CauseOccurrences& cause, const model::Settings& settings);
+
+// "35 min", "3 h", "1 h 17 min", "2 d 4 h"
+std::string format_duration(int minutes);
+
+}  // namespace pmkb::render

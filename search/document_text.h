@@ -1,0 +1,34 @@
+// What the index stores of each incident: the text of its searchable sections, and the
+// record returned with a result (id, title, url, ...). Shared by indexer and query.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "model/site.h"
+
+namespace pmkb::search {
+
+struct DocumentText {
+  std::string summary;     // summary + impact
+  std::string root_cause;  // root cause + contributing factors + trigger
+  std::string resolution;  // resolution + lessons
+  std::string timeline;    // one entry per line
+  std::string actions;     // one action item per line
+};
+
+DocumentText document_text(const model::Incident& incident);
+
+// The document data: {"id","title","url","source","date","severity","causes",
+// "services","sections":{"summary":..,"root_cause":..,..,"body":..}}.
+nlohmann::json stored_record(const model::AnalyzedIncident& entry, const DocumentText& text);
+
+// Section names in the order a match is attributed to them.
+const std::vector<std::string>& section_names();
+
+// English stop words, for similarity (not for search, where they help phrases).
+const std::vector<std::string>& stopwords();
+
+}  // namespace pmkb::search
