@@ -87,6 +87,8 @@ std::pair<std::string, std::string> best_snippet(const Xapian::MSet& mset, const
     const std::string snippet = mset.snippet(text, 240, stem, Xapian::MSet::SNIPPET_EXHAUSTIVE, "<mark>", "</mark>", "…");
     std::size_t marks = 0;
     for (std::size_t p = snippet.find("<mark>"); p != std::string::npos; p = snippet.find("<mark>", p + 1)) ++marks;
+    // The body repeats every section: it is named only when no section matches.
+    if (name == "body" && best_marks > 0) break;
     if (marks > best_marks) {
       best_marks = marks;
       best = snippet;

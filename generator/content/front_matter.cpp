@@ -133,6 +133,43 @@ class YamlReader {
   int nodes_ = 0;
 };
 
+// yaml-cpp reports an unclosed "[", "{" or quote where the text ends; point at the line that
+// opened it instead, which is where the fix goes. Returns a 0-based line and column.
+std::pair<int, int> yaml_error_position(std::string_view text, int line, int column) {
+  int lines = 0;
+  for (char c : text) lines += c == '\n';
+  if (line < lines - 1) return {std::max(0, line), std::max(0, column)};
+  int current = 0;
+  int depth = 0;
+  int open_line = -1;
+  int open_column = 0;
+  char quote = 0;
+  int col = 0;
+  for (char c : text) {
+    if (c == '\n') {
+      ++current;
+      col = 0;
+      if (quote == 0 && depth == 0) open_line = -1;
+      continue;
+    }
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      if (col > 0) {
+        quote = c;
+        if (open_line < 0) { open_line = current; open_column = col; }
+      }
+    } else if (c == '[' || c == '{') {
+      if (depth++ == 0 && open_line < 0) { open_line = current; open_column = col; }
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+    ++col;
+  }
+  if (open_line >= 0 && (depth > 0 || quote != 0)) return {open_line, open_column};
+  return {std::max(0, line), std::max(0, column)};
+}
+
 void parse_yaml(const Block& block, FrontMatter& out, const SourceFile& source,
                 diag::Diagnostics& diagnostics) {
   try {
@@ -148,9 +185,8 @@ void parse_yaml(const Block& block, FrontMatter& out, const SourceFile& source,
     YamlReader(out, block.first_line).read_map(root, "", 0);
   } catch (const YAML::Exception& e) {
     out.values.clear();
-    diagnostics.report(diag::Level::Error,
-                       {source.display_path, block.first_line + std::max(0, e.mark.line),
-                        std::max(0, e.mark.column) + 1},
+    const auto [line, column] = yaml_error_position(block.text, e.mark.line, e.mark.column);
+    diagnostics.report(diag::Level::Error, {source.display_path, block.first_line + line, column + 1},
                        "invalid YAML front matter: " + e.msg +
                            "; the file is read without its front matter until this is fixed",
                        "invalid-front-matter");

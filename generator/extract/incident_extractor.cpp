@@ -497,7 +497,10 @@ class Extractor {
   }
 
   void read_timeline() {
-    TimelineContext context{order_, incident_.date, settings_.default_utc_offset_minutes};
+    // Times without a zone take the zone of the stated window ("10:30 AM to 12:45 PM EDT").
+    const auto zone = incident_.start && incident_.start->utc_offset_minutes ? incident_.start->utc_offset_minutes
+                                                                               : settings_.default_utc_offset_minutes;
+    TimelineContext context{order_, incident_.date, zone};
     auto result = extract_timeline(sections(SectionKind::Timeline), context);
     incident_.timeline = std::move(result.entries);
     if (!incident_.timeline.empty()) {

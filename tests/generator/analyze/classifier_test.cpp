@@ -1,0 +1,55 @@
+#include <catch2/catch.hpp>
+
+#include "analyze/classifier.h"
+#include "config/settings_loader.h"
+#include "config/taxonomy_loader.h"
+#include "support/fixtures.h"
+
+using namespace pmkb;
+
+namespace {
+std::vector<std::string> cause_ids(const std::string& markdown) {
+  const auto r = test::extract_text(markdown);
+  const auto settings = config::default_settings();
+  std::vector<std::string> ids;
+  for (const auto& m : analyze::classify_incident(*r.incident, settings.taxonomy)) ids.push_back(m.id);
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+bool has(const std::vector<std::string>& ids, const std::string& id) { return std::find(ids.begin(), ids.end(), id) != ids.end(); }
+}  // namespace
+
+TEST_CASE("classifier: rules match words, prefixes and phrases within a sentence", "[analyze]") {
+  const auto rule = config::parse_match_rule("replication & (misconfig*|wrong config*) & !slot");
+  CHECK(analyze::rule_matches(rule, "A misconfigured database replication process"));
+  CHECK(analyze::rule_matches(rule, "replication had a wrong configuration"));
+  CHECK_FALSE(analyze::rule_matches(rule, "slot replication misconfigured"));
+  CHECK_FALSE(analyze::rule_matches(rule, "replication was fine"));
+}
+
+TEST_CASE("classifier: the ways engineers write about expired certificates and full disks", "[analyze]") {
+  CHECK(has(cause_ids("# X\n\n## Root cause\n\nThe TLS cert lapsed over the weekend.\n"), "certificate-expiry"));
+  CHECK(has(cause_ids("# X\n\n## Root cause\n\nx509: certificate has expired or is not yet valid.\n"), "certificate-expiry"));
+  CHECK(has(cause_ids("# X\n\n## Root cause\n\nLet's Encrypt renewal failed silently.\n"), "certificate-expiry"));
+  CHECK(has(cause_ids("# X\n\n## Root cause\n\nwrite failed with ENOSPC.\n"), "disk-full"));
+  CHECK(has(cause_ids("# X\n\n## Root cause\n\nThe data volume at 100% stopped all writes.\n"), "disk-full"));
+  CHECK(has(cause_ids("# X\n\n## Root cause\n\nThe node ran out of inodes.\n"), "disk-full"));
+}
+
+TEST_CASE("classifier: a suspected cause that was ruled out does not classify", "[analyze]") {
+  const auto ids = cause_ids(
+      "# X\n\n## Timeline\n\n- 10:00 we first suspected the certificate had expired\n\n"
+      "## Root cause\n\nA bad deploy of the billing service introduced a regression.\n");
+  CHECK_FALSE(has(ids, "certificate-expiry"));
+  CHECK(has(ids, "bad-deploy"));
+}
+
+TEST_CASE("classifier: a child cause replaces its parent, with evidence and line", "[analyze]") {
+  const auto r = test::extract_text("# X\n\n## Root Cause\n\nA misconfiguration in the database replication setup.\n");
+  const auto matches = analyze::classify_incident(*r.incident, config::default_settings().taxonomy);
+  REQUIRE_FALSE(matches.empty());
+  CHECK(matches[0].id == "replication-misconfig");
+  CHECK(matches[0].line == 5);
+  CHECK(matches[0].evidence.find("misconfiguration") != std::string::npos);
+  for (const auto& m : matches) CHECK(m.id != "config-change");
+}

@@ -1,0 +1,74 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "content/loader.h"
+#include "support/fixtures.h"
+
+using namespace pmkb;
+
+TEST_CASE("loader: finds Markdown recursively, sorted, skipping hidden and ignored files", "[content]") {
+  test::TempDir dir;
+  dir.write("b.md", "# B");
+  dir.write("a/z.markdown", "# Z");
+  dir.write("a/notes.txt", "not markdown");
+  dir.write(".hidden/x.md", "# hidden");
+  dir.write("drafts/wip.md", "# wip");
+  diag::Diagnostics d;
+  const auto files = content::load_content(dir.path(), {{"drafts/*"}, 1024}, d);
+  REQUIRE(files.size() == 2);
+  CHECK(files[0].path == "a/z.markdown");
+  CHECK(files[1].path == "b.md");
+  CHECK(d.all().empty());
+}
+
+TEST_CASE("loader: a file over the size limit is skipped with an error", "[content]") {
+  test::TempDir dir;
+  dir.write("big.md", std::string(2000, 'x'));
+  dir.write("ok.md", "# ok");
+  diag::Diagnostics d;
+  const auto files = content::load_content(dir.path(), {{}, 1000}, d);
+  REQUIRE(files.size() == 1);
+  REQUIRE(d.all().size() == 1);
+  CHECK(d.all()[0].rule == "file-too-large");
+  CHECK(d.all()[0].level == diag::Level::Error);
+}
+
+TEST_CASE("loader: symbolic links are not followed", "[content]") {
+  test::TempDir dir;
+  test::TempDir outside;
+  outside.write("secret.md", "# secret");
+  dir.write("ok.md", "# ok");
+  std::filesystem::create_symlink(outside.path() / "secret.md", dir.path() / "link.md");
+  diag::Diagnostics d;
+  const auto files = content::load_content(dir.path(), {}, d);
+  REQUIRE(files.size() == 1);
+  CHECK(files[0].path == "ok.md");
+  CHECK(d.all().size() == 1);
+  CHECK(d.all()[0].rule == "symlink-skipped");
+}
+
+TEST_CASE("loader: a directory named like Markdown is not read as a file", "[content]") {
+  test::TempDir dir;
+  dir.write("ok.md", "# ok");
+  dir.write("dir.md/inner.txt", "a directory named like Markdown");
+  diag::Diagnostics d;
+  const auto files = content::load_content(dir.path(), {}, d);
+  REQUIRE(files.size() == 1);
+  CHECK(files[0].path == "ok.md");
+}
+
+TEST_CASE("loader: a missing content directory is an environment failure", "[content]") {
+  diag::Diagnostics d;
+  CHECK_THROWS_WITH(content::load_content("/nonexistent/pmkb", {}, d), Catch::Contains("does not exist"));
+}
+
+TEST_CASE("loader: invalid UTF-8 is repaired with a located warning", "[content]") {
+  diag::Diagnostics d;
+  const auto file = content::make_source_file("a.md", "content/a.md", "# T\n\xE9t\xE9\n", d);
+  CHECK(file.text == "# T\n\xC3\xA9t\xC3\xA9\n");
+  REQUIRE(d.all().size() == 1);
+  CHECK(d.all()[0].rule == "encoding-repaired");
+  CHECK(d.all()[0].where.line == 2);
+  CHECK(d.all()[0].where.column == 1);
+}

@@ -1,0 +1,62 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "output/staged_output.h"
+#include "support/fixtures.h"
+
+using namespace pmkb;
+namespace fs = std::filesystem;
+
+TEST_CASE("output: only safe relative paths are written", "[output]") {
+  CHECK(output::is_safe_relative_path("incidents/a/index.html"));
+  CHECK_FALSE(output::is_safe_relative_path("../etc/passwd"));
+  CHECK_FALSE(output::is_safe_relative_path("a/../../x"));
+  CHECK_FALSE(output::is_safe_relative_path("/etc/passwd"));
+  CHECK_FALSE(output::is_safe_relative_path("a//b"));
+  CHECK_FALSE(output::is_safe_relative_path("a\\b"));
+  CHECK_FALSE(output::is_safe_relative_path(std::string("a\0b", 3)));
+  CHECK_FALSE(output::is_safe_relative_path(""));
+}
+
+TEST_CASE("output: the new site replaces the old one only on commit", "[output]") {
+  test::TempDir dir;
+  const fs::path out = dir.path() / "public";
+  {
+    output::StagedOutput staged(out);
+    staged.write({"index.html", "v1"});
+    staged.commit();
+  }
+  CHECK(dir.read("public/index.html") == "v1");
+  {
+    output::StagedOutput staged(out);
+    staged.write({"index.html", "v2"});
+    CHECK_THROWS_AS(staged.write({"../escape.html", "x"}), std::invalid_argument);
+    // destroyed without commit: a failed build
+  }
+  CHECK(dir.read("public/index.html") == "v1");
+  CHECK_FALSE(fs::exists(dir.path() / "escape.html"));
+  {
+    output::StagedOutput staged(out);
+    staged.write({"other.html", "v3"});
+    staged.commit();
+  }
+  CHECK_FALSE(fs::exists(out / "index.html"));  // the whole site is replaced
+  CHECK(dir.read("public/other.html") == "v3");
+  for (const auto& entry : fs::directory_iterator(dir.path())) {
+    CHECK(entry.path().filename().string().find("staging") == std::string::npos);
+  }
+}
+
+TEST_CASE("output: a second build into the same directory is refused", "[output]") {
+  test::TempDir dir;
+  output::StagedOutput first(dir.path() / "public");
+  CHECK_THROWS_WITH(output::StagedOutput(dir.path() / "public"), Catch::Contains("another pmkb build"));
+}
+
+TEST_CASE("output: a directory not written by pmkb is never replaced", "[output]") {
+  test::TempDir dir;
+  dir.write("home/notes.txt", "precious");
+  CHECK_THROWS_WITH(output::StagedOutput(dir.path() / "home"), Catch::Contains("not written by pmkb"));
+  CHECK(dir.read("home/notes.txt") == "precious");
+}

@@ -1,0 +1,102 @@
+#include <catch2/catch.hpp>
+
+#include <xapian.h>
+
+#include "analyze/library.h"
+#include "config/settings_loader.h"
+#include "search/indexer.h"
+#include "search/query.h"
+#include "search/schema.h"
+#include "support/fixtures.h"
+
+using namespace pmkb;
+
+namespace {
+
+model::Site small_site() {
+  std::vector<model::Incident> incidents;
+  for (const auto& [path, text] : std::vector<std::pair<std::string, std::string>>{
+           {"aof.md", "# Redis AOF restore failed\n\n**Date:** 2025-04-26\n**Severity:** SEV1\n\n## Root cause\n\nThe AOF file was corrupted.\n"},
+           {"cert.md", "# Certificate expired\n\n**Date:** 2024-02-01\n**Severity:** SEV2\n\n## Root cause\n\nThe TLS certificate expired.\n\n## Timeline\n\n- 10:00 redis alerts fired\n"},
+           {"dns.md", "---\nservices: [edge]\n---\n# DNS outage\n\n**Date:** 2023-05-05\n\n## Root cause\n\nA DNS record was deleted.\n"}}) {
+    incidents.push_back(*test::extract_text(text, path).incident);
+  }
+  diag::Diagnostics d;
+  return analyze::analyze_library(std::move(incidents), config::default_settings(), {}, {}, d);
+}
+
+}  // namespace
+
+TEST_CASE("search: index and query with ranking, snippet, section and facets", "[search]") {
+  test::TempDir dir;
+  search::build_index(small_site(), dir.path() / "xapian");
+  search::SearchRequest request;
+  request.query = "aof";
+  auto results = search::search_site(dir.path(), request);
+  REQUIRE(results.hits.size() == 1);
+  CHECK(results.hits[0].id == "aof");
+  CHECK(results.hits[0].url == "incidents/aof/");
+  CHECK(results.hits[0].severity == "SEV1");
+  CHECK(results.hits[0].snippet.find("<mark>AOF</mark>") != std::string::npos);
+  CHECK(results.hits[0].section == "root_cause");
+
+  request.query = "redis";
+  results = search::search_site(dir.path(), request);
+  REQUIRE(results.hits.size() == 2);
+  CHECK(results.hits[0].id == "aof");  // the title weighs more than a timeline entry
+  CHECK(results.facets["severity"]["sev1"] == 1);
+  CHECK(results.facets["severity"]["sev2"] == 1);
+}
+
+TEST_CASE("search: filters, field prefixes and date ranges", "[search]") {
+  test::TempDir dir;
+  search::build_index(small_site(), dir.path() / "xapian");
+  search::SearchRequest request;
+  request.query = "";
+  request.severities = {"SEV2", "sev1"};
+  CHECK(search::search_site(dir.path(), request).total == 2);
+  request = {};
+  request.query = "cause:certificate-expiry";
+  auto results = search::search_site(dir.path(), request);
+  REQUIRE(results.hits.size() == 1);
+  CHECK(results.hits[0].id == "cert");
+  request = {};
+  request.since = "2024-01-01";
+  CHECK(search::search_site(dir.path(), request).total == 2);
+  request.until = "2024-12-31";
+  CHECK(search::search_site(dir.path(), request).total == 1);
+  request = {};
+  request.services = {"edge"};
+  CHECK(search::search_site(dir.path(), request).hits.at(0).id == "dns");
+  request = {};
+  request.query = "title:certificate";
+  CHECK(search::search_site(dir.path(), request).hits.at(0).id == "cert");
+}
+
+TEST_CASE("search: a misspelt query gets a suggestion", "[search]") {
+  test::TempDir dir;
+  search::build_index(small_site(), dir.path() / "xapian");
+  search::SearchRequest request;
+  request.query = "certificat";
+  const auto results = search::search_site(dir.path(), request);
+  CHECK(results.suggestion == "certificate");
+}
+
+TEST_CASE("search: a missing index says to build first", "[search]") {
+  test::TempDir dir;
+  CHECK_THROWS_WITH(search::search_site(dir.path(), {}), Catch::Contains("pmkb build"));
+}
+
+TEST_CASE("search: similarity pairs alike incidents and not unlike ones", "[search]") {
+  std::vector<model::Incident> incidents;
+  for (const auto& text : {"# Redis AOF corruption\n\n## Root cause\n\nRedis AOF file corrupted after disk filled; redis restart failed loading AOF.\n",
+                           "# Redis AOF restore blocked\n\n## Root cause\n\nRedis could not restore the AOF file; AOF load failed after restart.\n",
+                           "# Certificate expiry\n\n## Root cause\n\nThe TLS certificate for the website expired on Sunday.\n"}) {
+    incidents.push_back(*test::extract_text(text).incident);
+  }
+  const auto pairs = search::find_similar_incidents(incidents, 0.3);
+  REQUIRE_FALSE(pairs.empty());
+  CHECK(pairs[0].a == 0);
+  CHECK(pairs[0].b == 1);
+  for (const auto& p : pairs) CHECK(p.b != 2);
+}
