@@ -160,6 +160,11 @@ std::vector<model::CauseMatch> classify_incident(const model::Incident& incident
   for (const model::Passage& passage : incident.passages) {
     const double base = region_weight(passage, weights);
     for (std::string_view sentence : sentences_of(passage.text)) {
+      const std::size_t offset = static_cast<std::size_t>(sentence.data() - passage.text.data());
+      int line = passage.line;
+      for (const auto& [start, start_line] : passage.line_starts) {
+        if (start <= offset) line = start_line;
+      }
       const auto words = words_of(sentence);
       if (words.empty()) continue;
       const std::string lower = text::to_lower(sentence);
@@ -173,7 +178,7 @@ std::vector<model::CauseMatch> classify_incident(const model::Incident& incident
         if (weight > e.best) {
           e.best = weight;
           e.sentence = text::truncate_utf8(text::collapse_whitespace(sentence), 200);
-          e.line = passage.line;
+          e.line = line;
         }
       }
     }

@@ -406,7 +406,10 @@ std::optional<std::pair<TimeHit, TimeHit>> find_time_window(std::string_view tex
     std::size_t i = first->pos + first->length;
     skip_spaces(text, i);
     bool joined = false;
-    for (std::string_view joiner : {"-", "\xE2\x80\x93", "\xE2\x80\x94", "to ", "until ", "till ", "bis ", "\xE3\x80\x9C", "~"}) {
+    // "between 12:17 and 12:30"
+    const bool between = first->pos == 0 || (first->pos >= 8 && text::to_lower(text.substr(first->pos - 8, 8)) == "between ");
+    for (std::string_view joiner : {"-", "\xE2\x80\x93", "\xE2\x80\x94", "to ", "until ", "till ", "bis ", "\xE3\x80\x9C", "~", "and "}) {
+      if (joiner == "and " && !between) continue;
       if (text.substr(i).starts_with(joiner)) {
         i += joiner.size();
         joined = true;
@@ -429,6 +432,19 @@ std::optional<std::pair<TimeHit, TimeHit>> find_time_window(std::string_view tex
       }
     }
     from = first->pos + first->length;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::pair<TimeHit, TimeHit>> find_stated_window(std::string_view text) {
+  const std::string lower = text::to_lower(text);
+  for (std::string_view cue : {"from ", "between "}) {
+    for (std::size_t pos = lower.find(cue); pos != std::string::npos; pos = lower.find(cue, pos + 1)) {
+      if (pos > 0 && std::isalpha(static_cast<unsigned char>(lower[pos - 1]))) continue;
+      const std::size_t start = pos + cue.size();
+      const auto window = find_time_window(text.substr(start, 80));
+      if (window && window->first.pos == 0) return window;
+    }
   }
   return std::nullopt;
 }

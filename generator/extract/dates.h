@@ -51,6 +51,9 @@ std::optional<StampHit> find_leading_stamp(std::string_view text, DayOrder order
 // "4:00 PM - 7:00 PM", "from 10:30 AM to 12:45 PM", "03:29–06:00": start and end times.
 std::optional<std::pair<TimeHit, TimeHit>> find_time_window(std::string_view text);
 
+// A window introduced in prose: "from 10:30 to 12:45", "between 12:17 and 12:30 UTC".
+std::optional<std::pair<TimeHit, TimeHit>> find_stated_window(std::string_view text);
+
 // An explicit amount of time: "35 minutes", "1 hour 17 minutes", "0h 07m", "35h 36m",
 // "1h 30m 22s" (rounded), "3 Std. 25 Min.", "2 days", "~1hr", "1.5 hours". Minutes, or nullopt.
 std::optional<int> find_duration(std::string_view text);

@@ -78,6 +78,18 @@ std::string title_from_path(std::string_view path) {
   return out;
 }
 
+std::string_view file_stem(std::string_view path) {
+  const std::size_t slash = path.find_last_of('/');
+  std::string_view name = path.substr(slash == std::string_view::npos ? 0 : slash + 1);
+  return name.substr(0, name.find('.'));
+}
+
+// "018edf27-f738-448d-8c46-947cd3b6d5b0": a name that says nothing to a reader.
+bool is_id_like(std::string_view stem) {
+  if (stem.size() < 16) return false;
+  return std::all_of(stem.begin(), stem.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) || c == '-'; });
+}
+
 std::string id_from_path(std::string_view path) {
   const std::size_t dot = path.find_last_of('.');
   return text::slugify(path.substr(0, dot));
@@ -122,6 +134,7 @@ class Extractor {
     read_language();
     read_id();
     read_title();
+    read_passages();
     read_narrative();
     read_people_and_services();
     read_severity();
@@ -130,7 +143,6 @@ class Extractor {
     read_timeline();
     read_action_items();
     read_declared_causes();
-    read_passages();
     lint_text();
     return std::move(incident_);
   }
@@ -210,12 +222,36 @@ class Extractor {
                  outline_.title->line);
     }
     warn_template_title();
+    if (incident_.title.empty() && is_id_like(file_stem(source_.path))) {
+      if (auto sentence = first_sentence()) {
+        incident_.title = sentence->first;
+        set_origin(Field::Title, OriginKind::Text, "first sentence", sentence->second);
+        warn("missing-title", sentence->second, "no title found; using the first sentence. Add `title:` to the front matter or a `# Heading` at the top");
+        return;
+      }
+    }
     if (incident_.title.empty()) {
       incident_.title = title_from_path(source_.path);
       set_origin(Field::Title, OriginKind::FileName, source_.path, 0);
       warn("missing-title", 1, "no title found; using \"" + incident_.title +
            "\" from the file name. Add `title:` to the front matter or a `# Heading` at the top");
     }
+  }
+
+  // The first sentence of the body, cut at a word boundary, and its line.
+  std::optional<std::pair<std::string, int>> first_sentence() const {
+    for (const auto& block : doc_.blocks) {
+      if (block.kind != markdown::BlockKind::Paragraph || text::trim(block.text).empty()) continue;
+      std::string text = text::collapse_whitespace(block.text);
+      const std::size_t stop = text.find(". ");
+      if (stop != std::string::npos) text.resize(stop);
+      if (text.size() > 90) {
+        const std::size_t space = text.rfind(' ', 90);
+        text = text.substr(0, space == std::string::npos ? 90 : space) + "\xE2\x80\xA6";
+      }
+      return std::pair{text, block.line};
+    }
+    return std::nullopt;
   }
 
   // A template's own title ("Incident Post-Mortem Template") is never the incident's.
@@ -392,6 +428,9 @@ class Extractor {
       }
     }
     if (date_sources_.empty()) {
+      if (auto early = first_body_date()) date_sources_.push_back(*early);
+    }
+    if (date_sources_.empty()) {
       warn("missing-date", 1, "no incident date found; add `date: YYYY-MM-DD` to the front matter or a `**Date:**` line");
       return;
     }
@@ -407,6 +446,20 @@ class Extractor {
         break;
       }
     }
+  }
+
+  // Last resort: the first full date near the top of the body ("At 01:52 UTC, 2022-10-28, ...").
+  std::optional<DateSource> first_body_date() const {
+    std::size_t seen = 0;
+    for (const auto& passage : incident_.passages) {
+      if (passage.is_title) continue;
+      if (auto hit = find_date(passage.text, order_); hit && hit->has_year) {
+        return DateSource{hit->date, "the text", passage.line, {OriginKind::Text, "first date in the text", passage.line}};
+      }
+      seen += passage.text.size();
+      if (seen > 3000) break;
+    }
+    return std::nullopt;
   }
 
   // The timeline's first dated entry, in document order: a typo later in the timeline does not move the date.
@@ -484,6 +537,11 @@ class Extractor {
         long minutes = b->minute_of_day - a->minute_of_day;
         if (da && db) minutes += (model::days_from_civil(db->date) - model::days_from_civil(da->date)) * 1440;
         else if (minutes < 0) minutes += 1440;
+        if (da && !incident_.start) {
+          const Origin origin{starts.front()->origin, starts.front()->name, starts.front()->line};
+          set_window(da->date, *a, *b, origin);
+          if (db) incident_.end->date = db->date;
+        }
         if (set(static_cast<int>(minutes), starts.front()->origin, starts.front()->name + " and " + ends.front()->name, starts.front()->line)) return;
       }
     }
@@ -493,6 +551,18 @@ class Extractor {
         const auto& p = incident_.provenance[field];
         if (set(*minutes, OriginKind::Text, p.detail, p.line)) return;
       }
+    }
+    // "between 12:17 and 12:30 UTC" in the summary or the opening paragraph.
+    for (const auto& passage : incident_.passages) {
+      if (passage.is_title || (passage.section != SectionKind::Summary && passage.section != SectionKind::Other)) continue;
+      if (auto window = find_stated_window(passage.text)) {
+        int minutes = window->second.minute_of_day - window->first.minute_of_day;
+        if (minutes < 0) minutes += 1440;
+        const Origin origin{OriginKind::Text, "stated time window", passage.line};
+        if (incident_.date && !incident_.start) set_window(*incident_.date, window->first, window->second, origin);
+        if (set(minutes, OriginKind::Text, "stated time window", passage.line)) return;
+      }
+      if (passage.line > 40) break;
     }
   }
 
@@ -554,11 +624,21 @@ class Extractor {
   }
 
   void read_passages() {
-    incident_.passages.push_back({incident_.provenance[Field::Title].line, incident_.title, SectionKind::Summary, true});
+    incident_.passages.push_back({incident_.provenance[Field::Title].line, incident_.title, {}, SectionKind::Summary, true});
     for (const Section& section : outline_.sections) {
+      const markdown::Block* previous = nullptr;
       for (const Unit& unit : section.units) {
         if (unit.kind == markdown::BlockKind::Code || unit.kind == markdown::BlockKind::Html) continue;
-        incident_.passages.push_back({unit.line, unit.text, section.kind, false});
+        auto& passages = incident_.passages;
+        if (unit.kind == markdown::BlockKind::Paragraph && unit.block == previous && !passages.back().is_title) {
+          // Continue the paragraph so that a sentence wrapped over lines stays whole.
+          passages.back().text += ' ';
+          passages.back().line_starts.emplace_back(passages.back().text.size(), unit.line);
+          passages.back().text += unit.text;
+        } else {
+          passages.push_back({unit.line, unit.text, {}, section.kind, false});
+        }
+        previous = unit.block;
       }
     }
   }

@@ -236,14 +236,18 @@ class OutlineBuilder {
 
 std::string Section::text() const {
   std::string out;
+  const Block* previous = nullptr;
   for (const Unit& unit : units) {
     if (unit.kind == BlockKind::Code || unit.kind == BlockKind::Html) continue;
     const std::string_view t = text::trim(unit.text);
     const std::string lower = text::to_lower(t);
     if (t.empty() || lower == "tba" || lower == "tbd" || lower == "n/a") continue;
-    if (!out.empty()) out += '\n';
+    // Lines of one paragraph are one piece of prose; a new block starts a new line.
+    const bool same_paragraph = unit.kind == BlockKind::Paragraph && unit.block == previous;
+    if (!out.empty()) out += same_paragraph ? ' ' : '\n';
     if (unit.kind == BlockKind::ListItem) out += "- ";
-    out += unit.text;
+    out += text::collapse_whitespace(unit.text);
+    previous = unit.block;
   }
   return out;
 }

@@ -108,7 +108,15 @@ class TimelineReader {
 
   void add_entry(const StampHit& stamp, std::string time_text, std::string text, int line) {
     TimelineEntry entry;
-    entry.time_text = std::move(time_text);
+    // "**4:00 PM UTC:**" -> "4:00 PM UTC"
+    std::string_view shown = time_text;
+    const std::string_view decoration = " \t*_:-|[]()`~>,";
+    while (!shown.empty() && decoration.find(shown.front()) != std::string_view::npos) shown.remove_prefix(1);
+    while (!shown.empty() && decoration.find(shown.back()) != std::string_view::npos) shown.remove_suffix(1);
+    for (std::string_view dash : {"\xE2\x80\x93", "\xE2\x80\x94"}) {
+      if (shown.ends_with(dash)) shown = text::trim(shown.substr(0, shown.size() - dash.size()));
+    }
+    entry.time_text = std::string(shown);
     entry.text = std::move(text);
     entry.line = line;
     entry.kind = classify_event(entry.text);

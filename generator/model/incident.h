@@ -66,8 +66,9 @@ struct DeclaredCause {
 // A line of text from the body, with the section it belongs to: the input of cause
 // classification, which needs to know where a phrase stood.
 struct Passage {
-  int line = 0;
-  std::string text;
+  int line = 0;                 // line of the text's start
+  std::string text;             // a paragraph's lines are joined with spaces
+  std::vector<std::pair<std::size_t, int>> line_starts;  // (offset in text, source line) after the first
   SectionKind section = SectionKind::Other;
   bool is_title = false;
 };
