@@ -26,14 +26,19 @@ bool is_ignored(const std::string& rel, const std::vector<std::string>& patterns
   });
 }
 
-std::string read_bytes(const fs::path& file, std::uintmax_t limit, bool& ok) {
+// Reads the file, stopping once it is past `limit` (it may grow while it is read).
+std::string read_bytes(const fs::path& file, std::uintmax_t size_hint, std::uintmax_t limit, bool& ok) {
   std::ifstream in(file, std::ios::binary);
   ok = static_cast<bool>(in);
   if (!ok) return {};
   std::string bytes;
-  bytes.resize(static_cast<std::size_t>(limit) + 1);
-  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  bytes.resize(static_cast<std::size_t>(in.gcount()));
+  bytes.reserve(static_cast<std::size_t>(std::min(size_hint, limit)) + 1);
+  char buffer[1 << 16];
+  while (bytes.size() <= limit) {
+    in.read(buffer, sizeof buffer);
+    if (in.gcount() <= 0) break;
+    bytes.append(buffer, static_cast<std::size_t>(in.gcount()));
+  }
   ok = !in.bad();
   return bytes;
 }
@@ -131,10 +136,16 @@ std::vector<SourceFile> load_content(const fs::path& dir, const LoadOptions& opt
       continue;
     }
     bool ok = false;
-    const std::string bytes = read_bytes(file, options.max_file_bytes, ok);
+    const std::string bytes = read_bytes(file, ec ? options.max_file_bytes : size, options.max_file_bytes, ok);
     if (!ok) {
       diagnostics.report(diag::Level::Error, {shown, 0, 0},
                          "cannot read file; check its permissions", "unreadable-file");
+      continue;
+    }
+    if (bytes.size() > options.max_file_bytes) {
+      diagnostics.report(diag::Level::Error, {shown, 1, 1},
+                         "file grew past the limit of " + std::to_string(options.max_file_bytes) +
+                             " bytes while it was read; skipped", "file-too-large");
       continue;
     }
     sources.push_back(make_source_file(rel, shown, bytes, diagnostics));
