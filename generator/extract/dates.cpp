@@ -3,6 +3,7 @@
 #include <array>
 #include <cctype>
 #include <cmath>
+#include <algorithm>
 #include <string>
 
 #include "text/text.h"
@@ -196,6 +197,22 @@ std::optional<DateHit> day_first_named(std::string_view s, std::size_t start, st
   return DateHit{*date, start, i - start, has_year};
 }
 
+// "11/25" or "25.11." without a year, read with `default_year`.
+std::optional<DateHit> month_day(std::string_view s, std::size_t start, DayOrder order, std::optional<int> default_year) {
+  if (!default_year || !word_start(s, start)) return std::nullopt;
+  std::size_t i = start;
+  int a = 0, b = 0;
+  if (read_number(s, i, 2, a) == 0 || i >= s.size() || (s[i] != '/' && s[i] != '.')) return std::nullopt;
+  const char sep = s[i++];
+  if (read_number(s, i, 2, b) == 0) return std::nullopt;
+  if (sep == '.' && i < s.size() && s[i] == '.') ++i;
+  if (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '/' || s[i] == ':')) return std::nullopt;
+  const bool day_first = sep == '.' || order == DayOrder::DayFirst;
+  auto date = day_first ? valid(*default_year, b, a) : valid(*default_year, a, b);
+  if (!date) return std::nullopt;
+  return DateHit{*date, start, i - start, false};
+}
+
 std::optional<DateHit> date_at(std::string_view s, std::size_t i, DayOrder order, std::optional<int> default_year) {
   if (!word_start(s, i)) return std::nullopt;
   if (is_digit(s[i])) {
@@ -250,7 +267,27 @@ std::optional<int> read_zone(std::string_view s, std::size_t& i) {
   return offset;
 }
 
+// 午後3時, 午前10時47分, 15時30分
+std::optional<TimeHit> japanese_time(std::string_view s, std::size_t start) {
+  std::size_t i = start;
+  int meridiem = 0;
+  if (s.substr(i).starts_with("\xE5\x8D\x88\xE5\x89\x8D")) { meridiem = 1; i += 6; }       // 午前
+  else if (s.substr(i).starts_with("\xE5\x8D\x88\xE5\xBE\x8C")) { meridiem = 2; i += 6; }  // 午後
+  int hour = 0;
+  if (read_number(s, i, 2, hour) == 0 || !s.substr(i).starts_with("\xE6\x99\x82")) return std::nullopt;  // 時
+  i += 3;
+  int minute = 0;
+  std::size_t j = i;
+  if (read_number(s, j, 2, minute) > 0 && s.substr(j).starts_with("\xE5\x88\x86")) i = j + 3;  // 分
+  else minute = 0;
+  if (meridiem == 2 && hour < 12) hour += 12;
+  if (meridiem == 1 && hour == 12) hour = 0;
+  if (hour > 23 || minute > 59) return std::nullopt;
+  return TimeHit{hour * 60 + minute, std::nullopt, start, i - start};
+}
+
 std::optional<TimeHit> time_at(std::string_view s, std::size_t start) {
+  if (start < s.size() && static_cast<unsigned char>(s[start]) >= 0x80) return japanese_time(s, start);
   if (!word_start(s, start) && !(start > 0 && s[start - 1] == 'T' && start > 1 && is_digit(s[start - 2]))) return std::nullopt;
   std::size_t i = start;
   int hour = 0;
@@ -336,6 +373,9 @@ std::optional<DateHit> find_date(std::string_view text, DayOrder order, std::opt
 
 std::optional<TimeHit> find_time(std::string_view text, std::size_t from) {
   for (std::size_t i = from; i < text.size(); ++i) {
+    if (static_cast<unsigned char>(text[i]) == 0xE5) {
+      if (auto hit = japanese_time(text, i)) return hit;
+    }
     if (!is_digit(text[i])) continue;
     if (auto hit = time_at(text, i)) return hit;
   }
@@ -348,6 +388,28 @@ std::optional<StampHit> find_leading_stamp(std::string_view text, DayOrder order
     while (i < text.size() && std::string_view(" \t*_[(`~").find(text[i]) != std::string_view::npos) ++i;
   };
   skip_decoration();
+  // Status-page updates: "Update 27.08.2022 10:00", "UPDATE #2 - 14:05", "Resolved - 10:30".
+  for (std::string_view word : {"update", "aktualisierung", "nachtrag", "edit", "resolved", "monitoring", "identified",
+                                "investigating", "mitigated"}) {
+    const std::string head = text::to_lower(text.substr(i, word.size()));
+    if (head == word && i + word.size() < text.size() && !std::isalpha(static_cast<unsigned char>(text[i + word.size()]))) {
+      std::size_t j = i + word.size();
+      while (j < text.size() && std::string_view(" #:-â	").find(text[j]) != std::string_view::npos) ++j;
+      while (j < text.size() && std::isdigit(static_cast<unsigned char>(text[j])) && j + 1 < text.size() &&
+             !std::isdigit(static_cast<unsigned char>(text[j + 1])) && text[j + 1] != '.' && text[j + 1] != ':' && text[j + 1] != '/') ++j;
+      while (j < text.size() && std::string_view(" #:-	").find(text[j]) != std::string_view::npos) ++j;
+      i = j;
+      break;
+    }
+  }
+  // "At 3:15 PM", "On June 8", "Around 10:00", "approx. 14:05", "ca. 18:30".
+  for (std::string_view word : {"at ", "on ", "around ", "about ", "approx. ", "approximately ", "ca. ", "~"}) {
+    if (text::to_lower(text.substr(i, word.size())) == word) {
+      i += word.size();
+      while (i < text.size() && text[i] == ' ') ++i;
+      break;
+    }
+  }
   StampHit stamp;
   // Weekday names before a date ("Tue, June 8").
   if (auto weekday_end = text.find_first_of(", ", i); weekday_end != std::string_view::npos && weekday_end - i <= 9) {
@@ -369,6 +431,7 @@ std::optional<StampHit> find_leading_stamp(std::string_view text, DayOrder order
     if (j < text.size() && (text[j] == 'T' || text[j] == ',')) ++j;
     skip_spaces(text, j);
     if (text.substr(j).starts_with("at ")) j += 3;
+    if (text.substr(j).starts_with("um ")) j += 3;
     if (auto time = time_at(text, j)) {
       stamp.time = time;
       i = time->pos + time->length;
@@ -376,6 +439,10 @@ std::optional<StampHit> find_leading_stamp(std::string_view text, DayOrder order
   } else if (auto time = time_at(text, i)) {
     stamp.time = time;
     i = time->pos + time->length;
+  } else if (auto short_date = month_day(text, i, order, default_year)) {
+    // "11/25" under a known year, as nested date bullets write it.
+    stamp.date = short_date;
+    i = short_date->pos + short_date->length;
   } else {
     return std::nullopt;
   }
@@ -473,27 +540,65 @@ std::optional<int> find_duration(std::string_view text) {
   return std::nullopt;
 }
 
+namespace {
+
+// "nine hours", "an hour", "half an hour": amounts written in words.
+std::optional<double> worded_duration(std::string_view lower) {
+  if (lower.starts_with("half an hour")) return 30;
+  if (lower.starts_with("an hour") || lower.starts_with("one hour")) return 60;
+  static constexpr std::pair<std::string_view, int> kNumbers[] = {
+      {"two ", 2}, {"three ", 3}, {"four ", 4}, {"five ", 5}, {"six ", 6}, {"seven ", 7}, {"eight ", 8},
+      {"nine ", 9}, {"ten ", 10}, {"eleven ", 11}, {"twelve ", 12}, {"fifteen ", 15}, {"twenty ", 20}, {"thirty ", 30},
+      {"forty-five ", 45}, {"forty five ", 45}, {"ninety ", 90}};
+  for (const auto& [word, n] : kNumbers) {
+    if (!lower.starts_with(word)) continue;
+    const std::string_view unit = lower.substr(word.size());
+    if (unit.starts_with("minute")) return n;
+    if (unit.starts_with("hour")) return n * 60.0;
+    if (unit.starts_with("day")) return n * 1440.0;
+  }
+  return std::nullopt;
+}
+
+// An amount at `i`: "35 minutes", "1 hour and 31 minutes", "nine hours".
+std::optional<int> amount_at(std::string_view text, const std::string& lower, std::size_t i) {
+  for (std::string_view filler : {"about ", "approximately ", "approx. ", "around ", "roughly ", "nearly ", "almost ",
+                                  "over ", "just over ", "~", "an estimated ", "a total of ", "only "}) {
+    if (std::string_view(lower).substr(i).starts_with(filler)) i += filler.size();
+  }
+  if (auto worded = worded_duration(std::string_view(lower).substr(i))) return static_cast<int>(*worded);
+  std::size_t j = i;
+  auto minutes = duration_component(text, j);
+  if (!minutes) return std::nullopt;
+  double total = *minutes;
+  std::size_t k = j;
+  skip_spaces(text, k);
+  if (text.substr(k).starts_with("and ")) k += 4;
+  if (auto more = duration_component(text, k)) total += *more;
+  return static_cast<int>(std::lround(total));
+}
+
+}  // namespace
+
 std::optional<int> find_stated_duration(std::string_view text) {
   const std::string lower = text::to_lower(text);
   for (std::string_view cue : {"lasted ", "lasting ", "for about ", "for approximately ", "for around ", "for roughly ",
                                "for nearly ", "for almost ", "for over ", "for ", "duration of ", "outage of ",
-                               "downtime of ", "a total of ", "period of "}) {
+                               "downtime of ", "a total of ", "period of ", "took ", "experienced a ", "experienced an "}) {
     for (std::size_t pos = lower.find(cue); pos != std::string::npos; pos = lower.find(cue, pos + 1)) {
-      std::size_t i = pos + cue.size();
-      for (std::string_view filler : {"about ", "approximately ", "approx. ", "around ", "roughly ", "nearly ", "almost ",
-                                      "over ", "just over ", "~", "an estimated "}) {
-        if (std::string_view(lower).substr(i).starts_with(filler)) i += filler.size();
-      }
-      if (std::string_view(lower).substr(i).starts_with("an hour") || std::string_view(lower).substr(i).starts_with("one hour")) return 60;
-      std::size_t j = i;
-      if (auto minutes = duration_component(text, j)) {
-        double total = *minutes;
-        std::size_t k = j;
-        skip_spaces(text, k);
-        if (text.substr(k).starts_with("and ")) k += 4;
-        if (auto more = duration_component(text, k)) total += *more;
-        return static_cast<int>(std::lround(total));
-      }
+      if (pos > 0 && std::isalpha(static_cast<unsigned char>(lower[pos - 1]))) continue;
+      if (auto minutes = amount_at(text, lower, pos + cue.size())) return minutes;
+    }
+  }
+  // "recovered in 20 minutes", "patched within 24 minutes"
+  for (std::string_view cue : {" in ", " within "}) {
+    for (std::size_t pos = lower.find(cue); pos != std::string::npos; pos = lower.find(cue, pos + 1)) {
+      const std::string_view before = std::string_view(lower).substr(pos > 30 ? pos - 30 : 0, pos > 30 ? 30 : pos);
+      static constexpr std::string_view kRecoveryVerbs[] = {"recover", "resolv", "restor", "fixed", "mitigat", "patched", "healed"};
+      const bool recovery = std::any_of(std::begin(kRecoveryVerbs), std::end(kRecoveryVerbs),
+                                        [&](std::string_view verb) { return before.find(verb) != std::string_view::npos; });
+      if (!recovery) continue;
+      if (auto minutes = amount_at(text, lower, pos + cue.size())) return minutes;
     }
   }
   return std::nullopt;

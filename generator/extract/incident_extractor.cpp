@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 #include <set>
 
 #include "extract/actions.h"
@@ -44,9 +45,20 @@ std::string detect_language(std::string_view text) {
   return german > english ? "de" : "en";
 }
 
-// Day-first when the language says so or a numeric date can only be read day-first.
-DayOrder detect_day_order(std::string_view text, const std::string& language) {
+// Day-first when the language says so, when a numeric date can only be read day-first, or
+// when an ambiguous one ("03/10/2021") is the day-first reading of an ISO date in the file
+// name or text ("2021-10-03").
+DayOrder detect_day_order(std::string_view text, const std::string& language, std::string_view path) {
   if (language == "de") return DayOrder::DayFirst;
+  std::vector<model::CivilDate> iso_dates;
+  for (std::string_view where : {path, text.substr(0, 4000)}) {
+    for (std::size_t from = 0; from < where.size();) {
+      const auto hit = find_date(where, DayOrder::MonthFirst, std::nullopt, from);
+      if (!hit) break;
+      if (where.substr(hit->pos, 4).find_first_not_of("0123456789") == std::string_view::npos) iso_dates.push_back(hit->date);
+      from = hit->pos + hit->length;
+    }
+  }
   for (std::size_t pos = text.find('/'); pos != std::string_view::npos; pos = text.find('/', pos + 1)) {
     std::size_t start = pos;
     while (start > 0 && std::isdigit(static_cast<unsigned char>(text[start - 1])) && pos - start < 2) --start;
@@ -58,6 +70,10 @@ DayOrder detect_day_order(std::string_view text, const std::string& language) {
     const int second = std::atoi(std::string(text.substr(pos + 1, end - pos - 1)).c_str());
     if (first > 12 && second <= 12) return DayOrder::DayFirst;
     if (second > 12 && first <= 12) return DayOrder::MonthFirst;
+    for (const auto& iso : iso_dates) {
+      if (iso.day == first && iso.month == second && first != second) return DayOrder::DayFirst;
+      if (iso.month == first && iso.day == second) return DayOrder::MonthFirst;
+    }
   }
   return DayOrder::MonthFirst;
 }
@@ -65,12 +81,15 @@ DayOrder detect_day_order(std::string_view text, const std::string& language) {
 // Strips leading emoji, symbols and mojibake ("üìõ ") from a title.
 std::string clean_title(std::string_view title) { return text::collapse_whitespace(text::strip_leading_symbols(title)); }
 
-// "2025-07-09-klamm-redis_outage.md" -> "Klamm redis outage"
+// "2025-07-09-klamm-redis_outage.md" -> "2025-07-09 klamm redis outage", "db-failover.md" -> "Db failover"
 std::string title_from_path(std::string_view path) {
   std::string_view name = path.substr(path.find_last_of('/') == std::string_view::npos ? 0 : path.find_last_of('/') + 1);
-  name = name.substr(0, name.find_last_of('.'));
-  if (auto date = find_date(name, DayOrder::MonthFirst); date && date->pos == 0) name.remove_prefix(date->length);
+  name = name.substr(0, name.find('.'));
   std::string out;
+  if (auto date = find_date(name, DayOrder::MonthFirst); date && date->pos == 0) {
+    out = std::string(name.substr(0, date->length)) + " ";
+    name.remove_prefix(date->length);
+  }
   for (char c : name) out += (c == '-' || c == '_') ? ' ' : c;
   out = text::collapse_whitespace(out);
   if (out.empty()) out = std::string(name);
@@ -190,7 +209,7 @@ class Extractor {
     } else {
       incident_.language = detect_language(incident_.body_text);
     }
-    order_ = detect_day_order(incident_.body_text, incident_.language);
+    order_ = detect_day_order(incident_.body_text, incident_.language, source_.path);
   }
 
   void read_id() {
@@ -404,7 +423,7 @@ class Extractor {
     Origin origin;
     start_fm_ = fm_time({"start_time", "started_at", "start", "incident_start", "incident.start", "started", "begin", "date", "incident_date", "pubdate"}, origin);
     if (start_fm_) date_sources_.push_back({start_fm_->date, "front matter `" + origin.detail + "`", origin.line, origin});
-    end_fm_ = fm_time({"end_time", "ended_at", "resolved_at", "end", "resolvedwhen", "resolved_when", "resolved", "incident.end", "ended"}, end_origin_);
+    end_fm_ = fm_time({"end_time", "ended_at", "resolved_at", "end", "resolvedwhen", "resolved_when", "resolved_on", "resolved", "incident.end", "ended"}, end_origin_);
     for (model::LabelKind kind : {model::LabelKind::Date, model::LabelKind::Start, model::LabelKind::Duration}) {
       for (const Label* label : labels(kind)) {
         if (auto hit = find_date(label->value, order_)) {
@@ -413,11 +432,23 @@ class Extractor {
         }
       }
     }
-    if (auto first = first_timeline_date()) date_sources_.push_back(*first);
+    // "On 2023-07-20 between 12:17 and 12:30 UTC all downloads failed": an explicit statement
+    // of when the impact was, stronger than a timeline that may open with its background.
+    if (auto stated = stated_window_date()) date_sources_.push_back(*stated);
+    std::optional<DateSource> title_date;
     if (auto hit = find_date(incident_.title, order_)) {
       const auto& p = incident_.provenance[Field::Title];
-      date_sources_.push_back({hit->date, "the title", p.line, {OriginKind::Title, "title", p.line}});
+      title_date = DateSource{hit->date, "the title", p.line, {OriginKind::Title, "title", p.line}};
     }
+    if (auto first = first_timeline_date()) {
+      // A timeline that opens with background weeks before the date in the title (a latent
+      // change, an old release) does not move the incident date.
+      const bool background = title_date && model::days_from_civil(title_date->date) - model::days_from_civil(first->date) > 7;
+      if (background) date_sources_.push_back(*title_date);
+      date_sources_.push_back(*first);
+      if (background) title_date.reset();
+    }
+    if (title_date) date_sources_.push_back(*title_date);
     const std::size_t strong_sources = date_sources_.size();
     for (const std::string* prose : {&incident_.summary, &incident_.impact}) {
       if (auto hit = find_date(*prose, order_)) {
@@ -448,12 +479,37 @@ class Extractor {
     }
   }
 
+  std::optional<DateSource> stated_window_date() const {
+    for (const auto& passage : incident_.passages) {
+      if (passage.is_title || (passage.section != SectionKind::Summary && passage.section != SectionKind::Other)) continue;
+      if (passage.line > 40) break;
+      const auto window = find_stated_window(passage.text);
+      if (!window) continue;
+      // The date must be in the same sentence as the window.
+      const std::size_t from = passage.text.rfind(". ", window->first.pos);
+      const std::size_t to = passage.text.find(". ", window->first.pos);
+      const std::string_view sentence = std::string_view(passage.text).substr(from == std::string::npos ? 0 : from, to == std::string::npos ? std::string::npos : to - (from == std::string::npos ? 0 : from));
+      if (auto hit = find_date(sentence, order_); hit && hit->has_year) {
+        return DateSource{hit->date, "the stated time window", passage.line, {OriginKind::Text, "stated time window", passage.line}};
+      }
+    }
+    return std::nullopt;
+  }
+
   // Last resort: the first full date near the top of the body ("At 01:52 UTC, 2022-10-28, ...").
   std::optional<DateSource> first_body_date() const {
+    // "On August 16, ..." takes its year from the first full date of the document.
+    std::optional<int> year;
+    for (const auto& passage : incident_.passages) {
+      if (auto hit = find_date(passage.text, order_)) {
+        year = hit->date.year;
+        break;
+      }
+    }
     std::size_t seen = 0;
     for (const auto& passage : incident_.passages) {
       if (passage.is_title) continue;
-      if (auto hit = find_date(passage.text, order_); hit && hit->has_year) {
+      if (auto hit = find_date(passage.text, order_, year); hit) {
         return DateSource{hit->date, "the text", passage.line, {OriginKind::Text, "first date in the text", passage.line}};
       }
       seen += passage.text.size();
@@ -463,20 +519,52 @@ class Extractor {
   }
 
   // The timeline's first dated entry, in document order: a typo later in the timeline does not move the date.
+  // The timeline's first dated entry, in document order (a typo later in the timeline does not
+  // move the date). Leading entries that only record a latent change ("PR merged", "AMI
+  // released") are background: the incident starts with the first entry after them.
   std::optional<DateSource> first_timeline_date() const {
+    std::optional<DateSource> first;
+    std::optional<model::CivilDate> current;
+    int skipped = 0;
+    const auto consider = [&](std::string_view text, int line, const Origin& origin) -> bool {
+      const auto stamp = find_leading_stamp(text, order_, current ? std::optional(current->year) : std::nullopt);
+      if (!stamp) return false;
+      if (stamp->date && stamp->date->has_year) current = stamp->date->date;
+      if (!current) return false;
+      const std::string rest(text::trim(text.substr(std::min(stamp->length, text.size()))));
+      if (rest.empty() && !stamp->time) return false;  // a date heading for the entries below it
+      DateSource source{*current, "the timeline", line, origin};
+      if (!first) first = source;
+      if (is_latent_change(rest) && skipped < 3) {
+        ++skipped;
+        return false;
+      }
+      first = source;
+      return true;
+    };
     for (const Section* section : sections(SectionKind::Timeline)) {
+      if (consider(section->heading, section->line, {OriginKind::Timeline, section->heading, section->line})) return first;
       for (const Unit& unit : section->units) {
+        if (unit.kind == markdown::BlockKind::Code || unit.kind == markdown::BlockKind::Html) continue;
         const Origin origin{OriginKind::Timeline, section->heading, unit.line};
-        if (auto stamp = find_leading_stamp(unit.text, order_, std::nullopt); stamp && stamp->date && stamp->date->has_year) {
-          return DateSource{stamp->date->date, "the timeline", unit.line, origin};
+        if (unit.kind == markdown::BlockKind::TableRow && !unit.block->cells.empty()) {
+          std::string joined;
+          for (const auto& cell : unit.block->cells) joined += cell + " ";
+          if (consider(joined, unit.line, origin)) return first;
+          continue;
         }
-        if (unit.kind != markdown::BlockKind::TableRow) continue;
-        for (const auto& cell : unit.block->cells) {
-          if (auto hit = find_date(cell, order_); hit && hit->pos < 3) return DateSource{hit->date, "the timeline", unit.line, origin};
-        }
+        if (consider(unit.text, unit.line, origin)) return first;
       }
     }
-    return std::nullopt;
+    return first;
+  }
+
+  static bool is_latent_change(std::string_view text) {
+    const std::string lower = text::to_lower(text.substr(0, 160));
+    for (std::string_view cue : {"merged", "released", "was published", "is published", "uploaded", "pull request", " pr "}) {
+      if (lower.find(cue) != std::string::npos) return true;
+    }
+    return false;
   }
 
   void set_window(const model::CivilDate& date, const TimeHit& start, const TimeHit& end, const Origin& origin) {
@@ -552,9 +640,12 @@ class Extractor {
         if (set(*minutes, OriginKind::Text, p.detail, p.line)) return;
       }
     }
-    // "between 12:17 and 12:30 UTC" in the summary or the opening paragraph.
+    // "between 12:17 and 12:30 UTC", "for approximately 47 minutes" in the opening paragraphs.
     for (const auto& passage : incident_.passages) {
       if (passage.is_title || (passage.section != SectionKind::Summary && passage.section != SectionKind::Other)) continue;
+      if (auto minutes = find_stated_duration(passage.text)) {
+        if (set(*minutes, OriginKind::Text, "stated duration", passage.line)) return;
+      }
       if (auto window = find_stated_window(passage.text)) {
         int minutes = window->second.minute_of_day - window->first.minute_of_day;
         if (minutes < 0) minutes += 1440;
@@ -566,16 +657,52 @@ class Extractor {
     }
   }
 
+  // Lists of timestamped events outside a timeline heading ("- **Context**:" bullets, logs):
+  // a list of three or more items, four in five of them starting with a date or time.
+  std::vector<Section> stamped_lists() const {
+    std::map<int, Section> lists;
+    std::map<int, std::pair<int, int>> counts;  // list id -> (items, stamped)
+    for (const Section& section : outline_.sections) {
+      if (section.kind == SectionKind::Timeline || section.kind == SectionKind::ActionItems) continue;
+      for (const Unit& unit : section.units) {
+        if (unit.kind != markdown::BlockKind::ListItem) continue;
+        const int id = unit.block->list_id;
+        auto& [items, stamped] = counts[id];
+        ++items;
+        const auto stamp = find_leading_stamp(unit.text, order_, incident_.date ? std::optional(incident_.date->year) : std::nullopt);
+        if (stamp && stamp->time) ++stamped;
+        auto& list = lists[id];
+        if (list.units.empty()) {
+          list.kind = SectionKind::Timeline;
+          list.heading = section.heading;
+          list.line = unit.line;
+          list.level = 9;
+        }
+        list.units.push_back(unit);
+      }
+    }
+    std::vector<Section> out;
+    for (auto& [id, list] : lists) {
+      const auto [items, stamped] = counts[id];
+      if (items >= 3 && stamped * 5 >= items * 4) out.push_back(std::move(list));
+    }
+    std::sort(out.begin(), out.end(), [](const Section& a, const Section& b) { return a.line < b.line; });
+    return out;
+  }
+
   void read_timeline() {
     // Times without a zone take the zone of the stated window ("10:30 AM to 12:45 PM EDT").
     const auto zone = incident_.start && incident_.start->utc_offset_minutes ? incident_.start->utc_offset_minutes
                                                                                : settings_.default_utc_offset_minutes;
     TimelineContext context{order_, incident_.date, zone};
-    auto result = extract_timeline(sections(SectionKind::Timeline), context);
+    std::vector<const Section*> timeline_sections = sections(SectionKind::Timeline);
+    const std::vector<Section> extra = stamped_lists();
+    for (const Section& list : extra) timeline_sections.push_back(&list);
+    std::stable_sort(timeline_sections.begin(), timeline_sections.end(), [](const Section* a, const Section* b) { return a->line < b->line; });
+    auto result = extract_timeline(timeline_sections, context);
     incident_.timeline = std::move(result.entries);
     if (!incident_.timeline.empty()) {
-      set_origin(Field::Timeline, OriginKind::Heading, sections(SectionKind::Timeline).front()->heading,
-                 sections(SectionKind::Timeline).front()->line);
+      set_origin(Field::Timeline, OriginKind::Heading, timeline_sections.front()->heading, timeline_sections.front()->line);
     }
     if (result.out_of_order) {
       warn("timeline-out-of-order", result.out_of_order->first,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "extract/dates.h"
 #include "text/text.h"
 
 namespace pmkb::extract {
@@ -101,12 +102,14 @@ class OutlineBuilder {
     // it is itself a section name ("### What went well" under "Lessons").
     const bool has_parent = !open_.empty() && open_.back().second != SectionKind::Other;
     if (has_parent && !match.exact) kind = open_.back().second;
+    // "## 09:25", "### Update 27.08.2022 10:00 Uhr": status-page updates form a timeline.
+    if (kind == SectionKind::Other && is_stamp_only(unit.text)) kind = SectionKind::Timeline;
     open_.emplace_back(level, kind);
     if (!match.exact && !text::normalize_phrase(unit.text).empty()) {
       if (level == 1 && !first_h1_) first_h1_ = unit;
       if (!first_heading_ && match.kind == SectionKind::Other) first_heading_ = unit;
     }
-    start_section({kind, match.exact, match.rank, unit.text, unit.line, level, model::OriginKind::Heading, {}});
+    start_section({kind, match.exact, match.rank, unit.text, unit.block, unit.line, level, model::OriginKind::Heading, {}});
   }
 
   std::vector<Unit> flatten(const markdown::ParsedDocument& doc) const {
@@ -167,11 +170,25 @@ class OutlineBuilder {
     if (paragraph && (whole_strong || looks_like_plain_heading(unit.text))) {
       const KindMatch match = match_section(unit.text, vocabulary_, true);
       if (match.kind != SectionKind::Other && (whole_strong || match.exact || starts_with_synonym(unit.text))) {
-        start_section({match.kind, match.exact, match.rank, unit.text, unit.line, kPseudoHeadingLevel, model::OriginKind::Heading, {}});
+        start_section({match.kind, match.exact, match.rank, unit.text, unit.block, unit.line, kPseudoHeadingLevel, model::OriginKind::Heading, {}});
+        return true;
+      }
+      if (whole_strong && is_stamp_only(unit.text)) {  // "**2021-04-19T21:12:00-00:00**"
+        start_section({SectionKind::Timeline, false, 0, unit.text, unit.block, unit.line, kPseudoHeadingLevel, model::OriginKind::Heading, {}});
         return true;
       }
       if (whole_strong && !first_strong_ && in_preamble()) first_strong_ = unit;
       return false;
+    }
+    // "- **Key events**" / "- **Review actions**:" with nested bullets (a list used as an outline).
+    if (!paragraph && current().kind != SectionKind::ActionItems) {
+      std::string_view name = text::trim(unit.text);
+      if (name.ends_with(':')) name.remove_suffix(1);
+      const KindMatch match = match_section(name, vocabulary_, false);
+      if (match.exact && (whole_strong || unit.text.ends_with(':'))) {
+        start_section({match.kind, true, match.rank, std::string(name), unit.block, unit.line, kLabelLevel, model::OriginKind::Label, {}});
+        return true;
+      }
     }
     const auto label = split_label(unit);
     if (!label) {
@@ -182,14 +199,14 @@ class OutlineBuilder {
       outline_.labels.push_back({*kind, label->first, label->second, unit.line, model::OriginKind::Label});
       if (!paragraph) return false;
       // A metadata line ends a "Label: text" section.
-      if (current().level == kLabelLevel) start_section({SectionKind::Other, false, 0, label->first, unit.line, kLabelLevel, model::OriginKind::Label, {}});
+      if (current().level == kLabelLevel) start_section({SectionKind::Other, false, 0, label->first, unit.block, unit.line, kLabelLevel, model::OriginKind::Label, {}});
       return true;
     }
-    if (!paragraph) return false;
+    if (!paragraph && current().kind == SectionKind::ActionItems) return false;
     const KindMatch match = match_section(label->first, vocabulary_, false);
     if (match.kind == SectionKind::Other) return false;
-    Section section{match.kind, true, match.rank, label->first, unit.line, kLabelLevel, model::OriginKind::Label, {}};
-    if (!label->second.empty()) section.units.push_back({unit.block, BlockKind::Paragraph, label->second, "", unit.line});
+    Section section{match.kind, true, match.rank, label->first, unit.block, unit.line, kLabelLevel, model::OriginKind::Label, {}};
+    if (!label->second.empty()) section.units.push_back({unit.block, paragraph ? BlockKind::Paragraph : BlockKind::ListItem, label->second, "", unit.line});
     start_section(std::move(section));
     return true;
   }
@@ -203,6 +220,14 @@ class OutlineBuilder {
   }
 
   bool in_preamble() const { return outline_.sections.size() == 1; }
+
+  // A line that is nothing but a date and time (a status update's heading).
+  static bool is_stamp_only(std::string_view text) {
+    const auto stamp = find_leading_stamp(text, DayOrder::MonthFirst, std::nullopt);
+    if (!stamp || !stamp->time) return false;
+    const std::string_view rest = text::trim(text.substr(std::min(stamp->length, text.size())));
+    return rest.empty() || rest == "Uhr" || rest == "Uhr:" || rest.size() <= 4;
+  }
 
   bool looks_like_plain_heading(std::string_view text) const {
     text = text::trim(text);

@@ -26,6 +26,7 @@ struct Section {
   bool exact = false;        // the heading is a synonym as a whole, not just contains one
   int rank = 0;              // position of the synonym in its list: lower is preferred
   std::string heading;       // as written
+  const markdown::Block* heading_block = nullptr;  // the heading or line that opened the section
   int line = 0;
   int level = 0;             // 1..6 for headings, 7 for a bold or plain heading line, 8 for "Label: text"
   model::OriginKind origin = model::OriginKind::Heading;

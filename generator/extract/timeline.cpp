@@ -38,10 +38,20 @@ class TimelineReader {
   explicit TimelineReader(const TimelineContext& context) : context_(context), current_date_(context.date_hint) {}
 
   void read(const Section& section) {
-    zone_ = heading_zone(section.heading);
-    if (!zone_) zone_ = context_.default_zone;
+    // A subsection keeps the zone of the timeline above it unless it names its own.
+    if (auto zone = heading_zone(section.heading)) zone_ = zone;
+    else if (section.level <= previous_level_ || !zone_) zone_ = context_.default_zone;
+    previous_level_ = section.level;
+    // One heading per timestamp ("### 2018-02-22 16:30", "**2021-04-19T21:12Z**"): the heading is the entry.
+    if (section.heading_block && section.level <= 7) {
+      read_unit({section.heading_block, markdown::BlockKind::Heading, section.heading, "", section.line}, 0);
+    }
     int list_level = 0;
     for (const Unit& unit : section.units) {
+      if (unit.kind == BlockKind::Paragraph && is_zone_note(unit.text)) {
+        zone_ = heading_zone(unit.text);
+        continue;
+      }
       if (unit.kind == BlockKind::ListItem && (list_level == 0 || unit.block->level < list_level)) list_level = unit.block->level;
       read_unit(unit, list_level);
     }
@@ -60,7 +70,17 @@ class TimelineReader {
     if (kind == BlockKind::Code || kind == BlockKind::Html) return;
     if (kind == BlockKind::TableRow) return read_row(unit);
     std::string_view text = unit.text;
-    const auto stamp = find_leading_stamp(text, context_.order, current_year());
+    auto stamp = find_leading_stamp(text, context_.order, current_year());
+    // "- Customer service forwarded the ticket at 3:17 PM": a bullet of the timeline with its time inside.
+    if (!stamp && kind == BlockKind::ListItem && unit.block->level <= list_level) {
+      if (auto time = find_time(text.substr(0, std::min<std::size_t>(text.size(), 160)))) {
+        StampHit inner;
+        inner.time = time;
+        add_entry(inner, std::string(text.substr(time->pos, time->length)), std::string(text::trim(text)), unit.line);
+        pending_heading_ = false;
+        return;
+      }
+    }
     if (!stamp) {
       // Details under an entry: nested bullets, or the paragraphs under a timestamp heading.
       const bool nested = kind == BlockKind::ListItem && unit.block->level > list_level;
@@ -173,7 +193,15 @@ class TimelineReader {
     return std::nullopt;
   }
 
+  // "All times in PST", "Times are UTC": a short line that sets the zone.
+  static bool is_zone_note(std::string_view text) {
+    if (text.size() > 60) return false;
+    const std::string lower = text::to_lower(text);
+    return lower.find("time") != std::string::npos && heading_zone(text).has_value();
+  }
+
   const TimelineContext& context_;
+  int previous_level_ = 0;
   std::optional<model::CivilDate> current_date_;
   std::optional<int> last_minutes_;
   std::optional<int> zone_;

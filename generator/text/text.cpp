@@ -148,7 +148,20 @@ std::string_view strip_leading_symbols(std::string_view s) {
 }
 
 std::string normalize_phrase(std::string_view s) {
-  s = strip_leading_symbols(s);
+  // ":warning: Leadup": emoji shortcodes are decoration.
+  std::string without_shortcodes;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == ':') {
+      std::size_t j = i + 1;
+      while (j < s.size() && (std::islower(static_cast<unsigned char>(s[j])) || std::isdigit(static_cast<unsigned char>(s[j])) || s[j] == '_' || s[j] == '+' || s[j] == '-')) ++j;
+      if (j < s.size() && s[j] == ':' && j > i + 1) {
+        i = j;
+        continue;
+      }
+    }
+    without_shortcodes += s[i];
+  }
+  s = strip_leading_symbols(without_shortcodes);
   std::string kept;
   kept.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
@@ -187,7 +200,8 @@ std::string slugify(std::string_view s) {
 
 std::optional<int> parse_zone(std::string_view zone) {
   struct Named { std::string_view name; int offset; };
-  static constexpr std::array<Named, 24> kZones = {{
+  static constexpr std::array<Named, 28> kZones = {{
+      {"eastern", -300}, {"pacific", -480}, {"central", -360}, {"mountain", -420},
       {"utc", 0}, {"gmt", 0}, {"z", 0}, {"wet", 0}, {"bst", 60}, {"cet", 60}, {"cest", 120},
       {"mez", 60}, {"mesz", 120}, {"eet", 120}, {"eest", 180}, {"pst", -480}, {"pdt", -420},
       {"mst", -420}, {"mdt", -360}, {"cst", -360}, {"cdt", -300}, {"est", -300}, {"edt", -240},

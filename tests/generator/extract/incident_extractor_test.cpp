@@ -133,7 +133,7 @@ TEST_CASE("extract: plain-text documents with labels inside list items", "[extra
       "2025-07-09-klamm-cache.md");
   REQUIRE(r.incident);
   const auto& i = *r.incident;
-  CHECK(i.title == "Klamm cache");
+  CHECK(i.title == "2025-07-09 klamm cache");
   CHECK(r.has("template-title"));
   CHECK(r.has("missing-title"));
   CHECK(r.has("unfilled-placeholder"));
