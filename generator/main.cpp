@@ -5,9 +5,11 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <ctime>
 #include <iostream>
 
 #include "build/build.h"
+#include "scaffold/new_postmortem.h"
 #include "search/query.h"
 
 namespace {
@@ -146,11 +148,27 @@ int main(int argc, char** argv) try {
   search->footer("Examples:\n  pmkb search redis aof restore\n  pmkb search -s public \"certificate expired\" --severity SEV1\n"
                  "  pmkb search 'cause:disk-full' --sort newest --json");
 
+  std::string new_title;
+  std::string new_dir = "content";
+  CLI::App* create = app.add_subcommand("new", "Start a new postmortem from the default template");
+  create->add_option("TITLE", new_title, "What failed, e.g. \"Checkout API outage\"")->required();
+  create->add_option("--dir", new_dir, "Content folder to write into")->capture_default_str();
+  create->footer("Example:\n  pmkb new \"Checkout API outage\"     # writes content/YYYY-MM-DD-checkout-api-outage.md");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : kUsageError;
+  }
+
+  if (*create) {
+    const std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    ::gmtime_r(&now, &utc);
+    const auto path = pmkb::scaffold::write_new_postmortem(new_dir, new_title, {utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday});
+    std::cout << "wrote " << path.string() << "\nfill in the <fill me> parts, then check it with: pmkb lint " << new_dir << "\n";
+    return 0;
   }
 
   build_options.content_dir = content_dir;

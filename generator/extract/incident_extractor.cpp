@@ -376,12 +376,23 @@ class Extractor {
   void read_severity() {
     std::string label;
     Origin origin;
+    const auto body_labels = labels(model::LabelKind::Severity);
     if (const auto* v = fm({"severity", "sev", "max_severity", "priority", "incident.severity", "impact_level", "level"})) {
       label = v->text();
       origin = {OriginKind::FrontMatter, v->key, v->line};
-    } else if (const auto found = labels(model::LabelKind::Severity); !found.empty()) {
-      label = found.front()->value;
-      origin = {found.front()->origin, found.front()->name, found.front()->line};
+      // Front matter wins; a body that says otherwise is worth a look.
+      if (!body_labels.empty()) {
+        const auto written = normalize_severity(body_labels.front()->value, settings_.severity_map);
+        const auto declared = normalize_severity(label, settings_.severity_map);
+        if (written && declared && written != declared) {
+          warn("front-matter-conflict", body_labels.front()->line,
+               "severity \"" + body_labels.front()->value + "\" here disagrees with front matter `" + v->key + ": " + label +
+                   "` (line " + std::to_string(v->line) + "), which pmkb uses; make them agree");
+        }
+      }
+    } else if (!body_labels.empty()) {
+      label = body_labels.front()->value;
+      origin = {body_labels.front()->origin, body_labels.front()->name, body_labels.front()->line};
     } else {
       return;  // never guessed from the impact
     }
@@ -781,6 +792,7 @@ class Extractor {
         const bool placeholder = lower.find("yyyy-mm-dd") != std::string::npos || lower.find("[hh:mm") != std::string::npos ||
                                  lower.find("<fill") != std::string::npos || lower.find("team/individual") != std::string::npos ||
                                  text::trim(lower) == "tba" || text::trim(lower) == "tbd";
+        if (placeholder) last_placeholder_line_ = line.line;
         if (placeholder && placeholders++ < 3 && reported.insert(line.line).second) {
           warn("unfilled-placeholder", line.line, "template placeholder \"" + text::truncate_utf8(text::trim(line.text), 60) +
                "\" is not filled in; replace it or delete the line");
@@ -793,6 +805,10 @@ class Extractor {
           }
         }
       }
+    }
+    if (placeholders > 3) {
+      warn("unfilled-placeholder", last_placeholder_line_, std::to_string(placeholders - 3) +
+           " more template placeholder(s) below the ones reported; search the file for <fill me>, YYYY-MM-DD or TBA");
     }
     if (doc_.unsafe_links > 0) {
       warn("unsafe-link", doc_.first_unsafe_link_line,
@@ -812,6 +828,7 @@ class Extractor {
   std::optional<model::TimePoint> start_fm_;
   std::optional<model::TimePoint> end_fm_;
   Origin end_origin_;
+  int last_placeholder_line_ = 0;
 };
 
 bool is_empty_document(const content::SplitDocument& split, const markdown::ParsedDocument& doc) {

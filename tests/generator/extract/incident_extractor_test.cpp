@@ -183,3 +183,10 @@ TEST_CASE("extract: blame language is noted", "[extract]") {
   const auto r = test::extract_text("# X\n\nThe outage was caused by human error.\n");
   CHECK(r.line_of("blame-language") == 3);
 }
+
+TEST_CASE("extract: front matter that contradicts the body wins, with a warning", "[extract]") {
+  const auto r = test::extract_text("---\nseverity: SEV1\n---\n# X\n\n**Severity:** minor\n");
+  REQUIRE(r.incident);
+  CHECK(r.incident->severity == model::Severity::Sev1);
+  CHECK(r.line_of("front-matter-conflict") == 6);
+}
