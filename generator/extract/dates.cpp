@@ -243,7 +243,8 @@ int read_meridiem(std::string_view s, std::size_t& i) {
 }
 
 // " UTC", " (PDT)", "Z", "+02:00" after a time; advances `i` when found.
-std::optional<int> read_zone(std::string_view s, std::size_t& i) {
+// `minute_of_day` is the time the zone follows: "12:26-12:30" is a range, not UTC-12:30.
+std::optional<int> read_zone(std::string_view s, std::size_t& i, int minute_of_day) {
   std::size_t j = i;
   skip_spaces(s, j);
   const bool paren = j < s.size() && s[j] == '(';
@@ -251,7 +252,20 @@ std::optional<int> read_zone(std::string_view s, std::size_t& i) {
   std::size_t end = j;
   if (end < s.size() && (s[end] == '+' || s[end] == '-') && end + 1 < s.size() && is_digit(s[end + 1])) {
     ++end;
-    while (end < s.size() && (is_digit(s[end]) || s[end] == ':')) ++end;
+    int digits = 0;
+    int value = 0;
+    while (end < s.size() && (is_digit(s[end]) || s[end] == ':')) {
+      if (is_digit(s[end])) {
+        ++digits;
+        value = value * 10 + (s[end] - '0');
+      }
+      ++end;
+    }
+    if (s[j] == '-') {
+      // Only "-HH:MM"/"-HHMM" whose clock reading is earlier than the time itself
+      // ("16:00-07:00"); "13:30-13:45" and "12:26-12:??" are ranges.
+      if (digits != 4 || (value / 100) * 60 + value % 100 >= minute_of_day) return std::nullopt;
+    }
   } else {
     while (end < s.size() && (is_alpha(s[end]) || ((s[end] == '+' || s[end] == '-') && end > j) ||
                               (is_digit(s[end]) && end > j))) ++end;
@@ -317,7 +331,7 @@ std::optional<TimeHit> time_at(std::string_view s, std::size_t start) {
   if (hour == 24) hour = 0;
   // "4h" alone is an amount of time, not a time of day, and so is "3:1".
   TimeHit hit{hour * 60 + minute, std::nullopt, start, 0};
-  hit.utc_offset_minutes = read_zone(s, i);
+  hit.utc_offset_minutes = read_zone(s, i, hit.minute_of_day);
   hit.length = i - start;
   return hit;
 }
@@ -439,6 +453,15 @@ std::optional<StampHit> find_leading_stamp(std::string_view text, DayOrder order
   } else if (auto time = time_at(text, i)) {
     stamp.time = time;
     i = time->pos + time->length;
+    // "17:41 UTC on 2023-07-19", "4:05 PM, June 8, 2024"
+    std::size_t j = i;
+    if (j < text.size() && text[j] == ',') ++j;
+    skip_spaces(text, j);
+    if (text::to_lower(text.substr(j, 3)) == "on ") j += 3;
+    if (auto trailing = date_at(text, j, order, default_year)) {
+      stamp.date = trailing;
+      i = trailing->pos + trailing->length;
+    }
   } else if (auto short_date = month_day(text, i, order, default_year)) {
     // "11/25" under a known year, as nested date bullets write it.
     stamp.date = short_date;

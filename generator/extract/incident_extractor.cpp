@@ -160,6 +160,7 @@ class Extractor {
     read_dates();
     read_duration();
     read_timeline();
+    check_date_conflicts();
     read_action_items();
     read_declared_causes();
     lint_text();
@@ -479,9 +480,31 @@ class Extractor {
     const DateSource& chosen = date_sources_.front();
     incident_.date = chosen.date;
     incident_.provenance[Field::Date] = chosen.origin;
-    for (std::size_t i = 1; i < strong_sources; ++i) {
+    strong_sources_ = strong_sources;
+  }
+
+  // Two sources disagree when they are more than a day apart. The timeline counts as the span
+  // of its dates, so a reverse-chronological status page or a multi-day incident agrees with
+  // any date it covers.
+  void check_date_conflicts() {
+    if (date_sources_.empty()) return;
+    const DateSource& chosen = date_sources_.front();
+    // The incident's span: its date, its end, and every dated timeline entry.
+    long first_day = model::days_from_civil(chosen.date);
+    long last_day = first_day;
+    const auto cover = [&](const model::CivilDate& date) {
+      const long day = model::days_from_civil(date);
+      first_day = std::min(first_day, day);
+      last_day = std::max(last_day, day);
+    };
+    if (incident_.end) cover(incident_.end->date);
+    for (const auto& entry : incident_.timeline) {
+      if (entry.time) cover(entry.time->date);
+    }
+    for (std::size_t i = 1; i < strong_sources_; ++i) {
       const DateSource& other = date_sources_[i];
-      if (std::labs(model::days_from_civil(other.date) - model::days_from_civil(chosen.date)) > 1) {
+      const long day = model::days_from_civil(other.date);
+      if (day < first_day - 1 || day > last_day + 1) {
         warn("date-conflict", other.line, "date " + model::to_iso(other.date) + " in " + other.what + " (line " +
              std::to_string(other.line) + ") disagrees with " + model::to_iso(chosen.date) + " from " + chosen.what +
              " (line " + std::to_string(chosen.line) + "), which pmkb uses; correct whichever is wrong");
@@ -829,6 +852,7 @@ class Extractor {
   std::optional<model::TimePoint> end_fm_;
   Origin end_origin_;
   int last_placeholder_line_ = 0;
+  std::size_t strong_sources_ = 0;  // date_sources_ before the prose ones
 };
 
 bool is_empty_document(const content::SplitDocument& split, const markdown::ParsedDocument& doc) {

@@ -1,5 +1,7 @@
 #include "extract/timeline.h"
 
+#include <algorithm>
+
 #include "text/text.h"
 
 namespace pmkb::extract {
@@ -39,17 +41,34 @@ class TimelineReader {
 
   void read(const Section& section) {
     // A subsection keeps the zone of the timeline above it unless it names its own.
-    if (auto zone = heading_zone(section.heading)) zone_ = zone;
-    else if (section.level <= previous_level_ || !zone_) zone_ = context_.default_zone;
-    previous_level_ = section.level;
+    if (auto zone = heading_zone(section.heading)) {
+      zone_ = zone;
+      zone_level_ = section.level;
+    } else if (section.level <= zone_level_ || !zone_) {
+      zone_ = context_.default_zone;
+      zone_level_ = section.level;
+    }
+    // A named section ("Leadup", "Timeline") is a narrative of its own for the order check;
+    // timestamp headings ("### 14:29") continue the one above them.
+    const bool stamped_heading = find_leading_stamp(section.heading, context_.order, current_year()).has_value();
+    if (!stamped_heading && group_starts_.back() != entries_.size()) group_starts_.push_back(entries_.size());
     // One heading per timestamp ("### 2018-02-22 16:30", "**2021-04-19T21:12Z**"): the heading is the entry.
     if (section.heading_block && section.level <= 7) {
       read_unit({section.heading_block, markdown::BlockKind::Heading, section.heading, "", section.line}, 0);
     }
     int list_level = 0;
+    int list_id = -1;
     for (const Unit& unit : section.units) {
+      // A new list or table (not a nested one) starts a new group for the order check.
+      const int id = unit.kind == BlockKind::TableRow ? -2 - unit.block->table_id : unit.kind == BlockKind::ListItem ? unit.block->list_id : list_id;
+      const bool nested = unit.kind == BlockKind::ListItem && list_level > 0 && unit.block->level > list_level;
+      if (id != list_id && !nested) {
+        if (list_id != -1 && (group_starts_.empty() || group_starts_.back() != entries_.size())) group_starts_.push_back(entries_.size());
+        list_id = id;
+      }
       if (unit.kind == BlockKind::Paragraph && is_zone_note(unit.text)) {
         zone_ = heading_zone(unit.text);
+        zone_level_ = section.level;
         continue;
       }
       if (unit.kind == BlockKind::ListItem && (list_level == 0 || unit.block->level < list_level)) list_level = unit.block->level;
@@ -59,8 +78,15 @@ class TimelineReader {
 
   TimelineResult finish() {
     TimelineResult result;
+    // Each list or table is checked on its own: a summary list ("Key events") followed by a
+    // detailed one that starts over is two timelines, each in order.
+    group_starts_.push_back(entries_.size());
+    for (std::size_t g = 0; g + 1 < group_starts_.size() && !result.out_of_order; ++g) {
+      const auto begin = entries_.begin() + static_cast<std::ptrdiff_t>(group_starts_[g]);
+      const auto end = entries_.begin() + static_cast<std::ptrdiff_t>(group_starts_[g + 1]);
+      result.out_of_order = find_out_of_order(std::vector<TimelineEntry>(begin, end));
+    }
     result.entries = std::move(entries_);
-    result.out_of_order = find_out_of_order(result.entries);
     return result;
   }
 
@@ -76,6 +102,10 @@ class TimelineReader {
       if (auto time = find_time(text.substr(0, std::min<std::size_t>(text.size(), 160)))) {
         StampHit inner;
         inner.time = time;
+        // "Incident declared 2020-08-05 11:04": the date before the time belongs to it.
+        if (auto date = find_date(text.substr(0, time->pos), context_.order, current_year()); date && date->pos + date->length + 3 >= time->pos) {
+          inner.date = date;
+        }
         add_entry(inner, std::string(text.substr(time->pos, time->length)), std::string(text::trim(text)), unit.line);
         pending_heading_ = false;
         return;
@@ -174,9 +204,16 @@ class TimelineReader {
 
   // Reverse-chronological timelines (newest first, as status pages write them) are in order too.
   static std::optional<std::pair<int, int>> find_out_of_order(const std::vector<TimelineEntry>& entries) {
+    // Compare in UTC only when every time has a zone; otherwise as the clock reads.
+    const bool all_zoned = std::all_of(entries.begin(), entries.end(), [](const TimelineEntry& e) {
+      return !e.time || !e.time->minute_of_day || e.time->utc_offset_minutes;
+    });
     std::vector<std::pair<long, int>> times;
     for (const auto& e : entries) {
-      if (e.time && e.time->minute_of_day) times.emplace_back(model::epoch_minutes(*e.time), e.line);
+      if (!e.time || !e.time->minute_of_day) continue;
+      model::TimePoint clock = *e.time;
+      if (!all_zoned) clock.utc_offset_minutes.reset();
+      times.emplace_back(model::epoch_minutes(clock), e.line);
     }
     if (times.size() < 3) return std::nullopt;
     int ups = 0;
@@ -201,7 +238,8 @@ class TimelineReader {
   }
 
   const TimelineContext& context_;
-  int previous_level_ = 0;
+  int zone_level_ = 0;  // level of the section whose heading or note set zone_
+  std::vector<std::size_t> group_starts_{0};  // entries_ index where each list or table begins
   std::optional<model::CivilDate> current_date_;
   std::optional<int> last_minutes_;
   std::optional<int> zone_;
