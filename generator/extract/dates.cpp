@@ -425,6 +425,35 @@ std::optional<StampHit> find_leading_stamp(std::string_view text, DayOrder order
     }
   }
   StampHit stamp;
+  // "T+0:05", "T+12m", "T+1h": relative to the incident start.
+  if ((text.substr(i).starts_with("T+") || text.substr(i).starts_with("t+")) && i + 2 < text.size() && is_digit(text[i + 2])) {
+    std::size_t j = i + 2;
+    int first = 0;
+    read_number(text, j, 3, first);
+    int minutes = first;
+    if (j + 2 < text.size() + 1 && j < text.size() && text[j] == ':' && j + 1 < text.size() && is_digit(text[j + 1])) {
+      int second = 0;
+      ++j;
+      read_number(text, j, 2, second);
+      minutes = first * 60 + second;
+    } else if (j < text.size() && (text[j] == 'h' || text[j] == 'H')) {
+      minutes = first * 60;
+      ++j;
+    } else if (j < text.size() && text[j] == 'm') {
+      ++j;
+    } else {
+      return std::nullopt;
+    }
+    stamp.offset_minutes = minutes;
+    i = j;
+    while (i < text.size() && std::string_view(" \t*_])`~:-,|>").find(text[i]) != std::string_view::npos) ++i;
+    for (std::string_view dash : {"\xE2\x80\x93", "\xE2\x80\x94"}) {
+      if (text.substr(i).starts_with(dash)) i += dash.size();
+    }
+    while (i < text.size() && text[i] == ' ') ++i;
+    stamp.length = i;
+    return stamp;
+  }
   // Weekday names before a date ("Tue, June 8").
   if (auto weekday_end = text.find_first_of(", ", i); weekday_end != std::string_view::npos && weekday_end - i <= 9) {
     const std::string word = text::to_lower(text.substr(i, weekday_end - i));

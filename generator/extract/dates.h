@@ -43,6 +43,7 @@ std::optional<TimeHit> find_time(std::string_view text, std::size_t from = 0);
 struct StampHit {
   std::optional<DateHit> date;
   std::optional<TimeHit> time;
+  std::optional<int> offset_minutes;  // "T+0:05", "T+12m": minutes after the incident start
   std::size_t length = 0;
 };
 std::optional<StampHit> find_leading_stamp(std::string_view text, DayOrder order,

@@ -224,7 +224,10 @@ class Extractor {
     incident_.slug = text::slugify(incident_.id);
   }
 
+  // "Incident Post-Mortem Template": a short title-like line naming a template.
   bool is_template_title(std::string_view title) const {
+    const std::string_view trimmed = text::trim(title);
+    if (trimmed.ends_with(':') || std::count(trimmed.begin(), trimmed.end(), ' ') > 5) return false;
     const std::string lower = text::normalize_phrase(title);
     return lower.find("template") != std::string::npos &&
            (lower.find("mortem") != std::string::npos || lower.find("incident") != std::string::npos ||
@@ -728,7 +731,7 @@ class Extractor {
     // Times without a zone take the zone of the stated window ("10:30 AM to 12:45 PM EDT").
     const auto zone = incident_.start && incident_.start->utc_offset_minutes ? incident_.start->utc_offset_minutes
                                                                                : settings_.default_utc_offset_minutes;
-    TimelineContext context{order_, incident_.date, zone};
+    TimelineContext context{order_, incident_.date, zone, incident_.start};
     std::vector<const Section*> timeline_sections = sections(SectionKind::Timeline);
     const std::vector<Section> extra = stamped_lists();
     for (const Section& list : extra) timeline_sections.push_back(&list);

@@ -170,6 +170,15 @@ class TimelineReader {
     entry.text = std::move(text);
     entry.line = line;
     entry.kind = classify_event(entry.text);
+    if (stamp.offset_minutes) {
+      // "T+0:05": known only when the incident start is.
+      if (context_.start && context_.start->minute_of_day) {
+        const long at = model::days_from_civil(context_.start->date) * 1440 + *context_.start->minute_of_day + *stamp.offset_minutes;
+        entry.time = model::TimePoint{model::civil_from_days(at / 1440), static_cast<int>(at % 1440), context_.start->utc_offset_minutes};
+      }
+      entries_.push_back(std::move(entry));
+      return;
+    }
     if (stamp.date) {
       current_date_ = stamp.date->date;
       last_minutes_.reset();

@@ -15,6 +15,7 @@ struct TimelineContext {
   DayOrder order = DayOrder::MonthFirst;
   std::optional<model::CivilDate> date_hint;  // the incident date, for entries that give only a time
   std::optional<int> default_zone;            // from pmkb.yaml
+  std::optional<model::TimePoint> start;      // the incident start, for "T+0:05" entries
 };
 
 struct TimelineResult {

@@ -190,3 +190,20 @@ TEST_CASE("extract: front matter that contradicts the body wins, with a warning"
   CHECK(r.incident->severity == model::Severity::Sev1);
   CHECK(r.line_of("front-matter-conflict") == 6);
 }
+
+TEST_CASE("extract: T+ offsets count from the incident start", "[extract]") {
+  const auto r = test::extract_text(
+      "---\nstarted_at: 2024-05-01T23:50:00Z\n---\n# X\n\n## Timeline\n\n- T+0:00 Alert fires\n- T+0:15 Failover started\n- T+2h Resolved\n");
+  REQUIRE(r.incident);
+  const auto& t = r.incident->timeline;
+  REQUIRE(t.size() == 3);
+  CHECK(t[1].time_text == "T+0:15");
+  CHECK(model::to_iso(*t[1].time) == "2024-05-02T00:05Z");
+  CHECK(model::to_iso(*t[2].time) == "2024-05-02T01:50Z");
+  CHECK(t[1].text == "Failover started");
+}
+
+TEST_CASE("extract: a sentence mentioning the postmortem template is not a template title", "[extract]") {
+  const auto r = test::extract_text("# Cargo postmortem\n\nThe postmortem template consists of four parts:\n");
+  CHECK_FALSE(r.has("template-title"));
+}
