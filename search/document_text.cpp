@@ -50,6 +50,22 @@ nlohmann::json stored_record(const model::AnalyzedIncident& entry, const Documen
   };
 }
 
+std::string gist(const model::Incident& incident) {
+  // A title made from the file name ("A asava 0x19 postmortem README") says nothing.
+  const auto title = incident.provenance.find(model::Field::Title);
+  const bool named = title == incident.provenance.end() || title->second.kind != model::OriginKind::FileName;
+  static const std::string kNone;
+  std::string out = join({named ? &incident.title : &kNone, &incident.summary, &incident.root_cause,
+                          &incident.contributing_factors, &incident.trigger, &incident.impact});
+  if (incident.summary.empty() && incident.root_cause.empty()) {
+    std::size_t cut = std::min<std::size_t>(incident.body_text.size(), 1500);
+    while (cut > 0 && cut < incident.body_text.size() && (static_cast<unsigned char>(incident.body_text[cut]) & 0xC0) == 0x80) --cut;
+    out += '\n';
+    out += incident.body_text.substr(0, cut);
+  }
+  return out;
+}
+
 const std::vector<std::string>& section_names() {
   static const std::vector<std::string> kNames = {"root_cause", "summary", "resolution", "timeline", "action_items", "body"};
   return kNames;
@@ -63,8 +79,13 @@ const std::vector<std::string>& stopwords() {
       "one", "or", "other", "our", "out", "over", "she", "so", "some", "such", "than", "that", "the", "their", "them",
       "then", "there", "these", "they", "this", "those", "to", "up", "us", "was", "we", "were", "what", "when", "which",
       "while", "who", "will", "with", "would", "you", "your", "der", "die", "das", "und", "ist", "nicht", "wir", "ein",
-      "eine", "zu", "den", "von", "mit", "auf", "für", "im", "es", "wurde", "werden", "incident", "issue", "postmortem",
-      "post", "mortem", "outage", "team", "time", "service", "services", "users", "system", "systems"};
+      "eine", "zu", "den", "von", "mit", "auf", "für", "im", "es", "wurde", "werden", "des", "aus", "wieder", "möglich",
+      "sind", "ist", "bei", "dem", "nach", "auch", "noch", "nur", "kann", "können", "wird", "hat", "haben", "am", "um",
+      "incident", "issue", "postmortem", "post", "mortem", "outage", "team", "time", "service", "services", "users",
+      "system", "systems", "summary", "root", "cause", "causes", "timeline", "update", "updates", "initial", "final",
+      "message", "investigating", "identified", "resolved", "monitoring", "readme", "markdown", "report", "details",
+      "impact", "resolution", "action", "actions", "item", "items", "lessons", "learned", "issues", "problem",
+      "problems", "störung", "aktualisierung", "hinweis", "infos", "informationen"};
   return kWords;
 }
 

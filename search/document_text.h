@@ -25,6 +25,10 @@ DocumentText document_text(const model::Incident& incident);
 // "services","sections":{"summary":..,"root_cause":..,..,"body":..}}.
 nlohmann::json stored_record(const model::AnalyzedIncident& entry, const DocumentText& text);
 
+// The text that says what an incident is about, for similarity and themes: title, summary,
+// root cause, contributing factors and trigger; for a document without sections, its opening.
+std::string gist(const model::Incident& incident);
+
 // Section names in the order a match is attributed to them.
 const std::vector<std::string>& section_names();
 

@@ -93,11 +93,8 @@ std::vector<model::Similarity> find_similar_incidents(const std::vector<model::I
     Xapian::Document doc;
     generator.set_document(doc);
     generator.set_stemmer(schema::stemmer_for(incident.language));
-    generator.index_text(incident.title, 2);
-    generator.index_text(incident.summary);
-    generator.index_text(incident.root_cause, 2);
-    generator.index_text(incident.contributing_factors);
-    generator.index_text(incident.trigger);
+    generator.index_text(incident.title);  // counted twice: the title says most
+    generator.index_text(gist(incident));
     db.add_document(doc);
   }
   std::map<std::pair<std::size_t, std::size_t>, double> pairs;

@@ -204,4 +204,68 @@ std::vector<model::CauseMatch> classify_incident(const model::Incident& incident
   return matches;
 }
 
+namespace {
+
+bool is_related_cause(const model::Taxonomy& taxonomy, const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  const model::Cause* ca = taxonomy.find(a);
+  const model::Cause* cb = taxonomy.find(b);
+  return (ca && ca->parent == b) || (cb && cb->parent == a);
+}
+
+std::vector<model::CauseMatch> causes_of(const model::Incident& incident, const model::Settings& settings,
+                                         diag::Diagnostics& diagnostics) {
+  std::vector<model::CauseMatch> inferred = classify_incident(incident, settings.taxonomy);
+  std::vector<model::CauseMatch> declared;
+  for (const auto& d : incident.declared_causes) {
+    const model::Cause* cause = settings.taxonomy.find(d.id);
+    if (!cause) continue;  // reported as unknown-cause by extraction
+    declared.push_back({d.id, cause->title, "front matter `causes: " + d.id + "`", d.line, model::CauseSource::FrontMatter, 10.0});
+  }
+  if (!declared.empty()) {
+    // Strong evidence (a root-cause sentence) for a cause the front matter does not name.
+    constexpr double kStrong = 3.0;
+    for (const auto& match : inferred) {
+      const bool named = std::any_of(declared.begin(), declared.end(),
+                                     [&](const auto& d) { return is_related_cause(settings.taxonomy, d.id, match.id); });
+      if (!named && match.score >= kStrong) {
+        diagnostics.report(diag::Level::Warning, {incident.source, match.line, 1},
+                           "front matter names causes " + [&] {
+                             std::string ids;
+                             for (const auto& d : declared) ids += (ids.empty() ? "" : ", ") + d.id;
+                             return ids;
+                           }() + ", but this reads like " + match.id + ": \"" + match.evidence + "\"; add it to `causes:` or reword",
+                           "cause-conflict");
+        break;
+      }
+    }
+  }
+  if (incident.declared_causes_replace) return declared;
+  for (auto& match : inferred) {
+    const bool duplicate = std::any_of(declared.begin(), declared.end(), [&](const auto& c) { return c.id == match.id; });
+    if (!duplicate) declared.push_back(std::move(match));
+  }
+  return declared;
+}
+
+}  // namespace
+
+std::vector<std::vector<model::CauseMatch>> classify_all(const std::vector<model::Incident>& incidents,
+                                                         const model::Settings& settings, diag::Diagnostics& diagnostics) {
+  std::vector<std::vector<model::CauseMatch>> out;
+  out.reserve(incidents.size());
+  for (const auto& incident : incidents) {
+    out.push_back(causes_of(incident, settings, diagnostics));
+    if (out.back().empty()) {
+      const auto it = incident.provenance.find(model::Field::RootCause);
+      const int line = it != incident.provenance.end() ? it->second.line : 1;
+      diagnostics.report(diag::Level::Info, {incident.source, line, 1},
+                         "no cause from the taxonomy matched; name one with `causes:` in the front matter, or add a rule "
+                         "under `taxonomy:` in pmkb.yaml",
+                         "no-cause");
+    }
+  }
+  return out;
+}
+
 }  // namespace pmkb::analyze

@@ -4,7 +4,9 @@
 #include <string_view>
 #include <vector>
 
+#include "diag/diagnostics.h"
 #include "model/incident.h"
+#include "model/settings.h"
 #include "model/site.h"
 #include "model/taxonomy.h"
 
@@ -27,6 +29,14 @@ struct ClassifierWeights {
 // sentence that gave the strongest evidence and its line.
 std::vector<model::CauseMatch> classify_incident(const model::Incident& incident, const model::Taxonomy& taxonomy,
                                                  const ClassifierWeights& weights = {});
+
+// The causes of every incident (parallel to `incidents`): front-matter `causes:` first (they
+// replace the inferred ones with `causes_override: true`), then the inferred ones.
+// Reports `no-cause` (info) for an incident nothing explains and `cause-conflict` when front
+// matter names causes but the root cause reads like another one. Diagnostics name the
+// incident's source path (relative to the content directory).
+std::vector<std::vector<model::CauseMatch>> classify_all(const std::vector<model::Incident>& incidents,
+                                                         const model::Settings& settings, diag::Diagnostics& diagnostics);
 
 // True when `sentence` (lower case) satisfies `rule`. Exposed for tests.
 bool rule_matches(const model::MatchRule& rule, std::string_view sentence);

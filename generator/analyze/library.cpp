@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 #include <unordered_map>
 
@@ -14,134 +15,94 @@ using model::RelationKind;
 
 namespace {
 
-std::string display(const std::map<std::string, std::string>& paths, const std::string& source) {
-  auto it = paths.find(source);
-  return it != paths.end() ? it->second : source;
-}
-
-void make_ids_unique(std::vector<model::Incident>& incidents, const std::map<std::string, std::string>& paths,
-                     diag::Diagnostics& diagnostics) {
-  std::map<std::string, std::string> id_owner;    // id -> source
-  std::map<std::string, std::string> slug_owner;  // slug -> source
-  for (auto& incident : incidents) {
-    const std::string base_id = incident.id;
-    const std::string base_slug = incident.slug;
-    const bool id_taken = id_owner.count(base_id) > 0;
-    const auto& origin = incident.provenance[model::Field::Id];
-    const diag::SourceLocation where{display(paths, incident.source), std::max(origin.line, 1), 1};
-    if (id_taken) {
-      diagnostics.report(diag::Level::Error, where,
-                         "incident id \"" + base_id + "\" is also used by " + display(paths, id_owner[base_id]) +
-                             "; give each postmortem its own id (this one is published with a numbered id meanwhile)",
-                         "duplicate-id");
-    } else if (slug_owner.count(base_slug)) {
-      diagnostics.report(diag::Level::Warning, where,
-                         "page name \"" + base_slug + "\" is already used by " + display(paths, slug_owner[base_slug]) +
-                             "; this page gets a numbered name. Rename one of the files or set `id:`",
-                         "duplicate-slug");
-    }
-    for (int n = 2; id_owner.count(incident.id) || slug_owner.count(incident.slug); ++n) {
-      if (id_taken) incident.id = base_id + "-" + std::to_string(n);
-      incident.slug = base_slug + "-" + std::to_string(n);
-    }
-    id_owner[incident.id] = incident.source;
-    slug_owner[incident.slug] = incident.source;
-  }
-}
-
-std::vector<CauseMatch> causes_of(const model::Incident& incident, const model::Settings& settings) {
-  std::vector<CauseMatch> inferred = classify_incident(incident, settings.taxonomy);
-  std::vector<CauseMatch> declared;
-  for (const auto& d : incident.declared_causes) {
-    const model::Cause* cause = settings.taxonomy.find(d.id);
-    if (!cause) continue;  // reported as unknown-cause by extraction
-    declared.push_back({d.id, cause->title, "front matter `causes: " + d.id + "`", d.line, model::CauseSource::FrontMatter, 10.0});
-  }
-  if (incident.declared_causes_replace) return declared;
-  for (auto& match : inferred) {
-    const bool dup = std::any_of(declared.begin(), declared.end(), [&](const CauseMatch& c) { return c.id == match.id; });
-    if (!dup) declared.push_back(std::move(match));
-  }
-  return declared;
-}
+/*** Related incidents ***/
 
 class Relater {
  public:
-  Relater(const std::vector<AnalyzedIncident>& entries, const RelatedLimits& limits) : entries_(entries), limits_(limits) {
+  Relater(const std::vector<AnalyzedIncident>& entries, const std::vector<model::Similarity>& similarities,
+          const RelatedLimits& limits)
+      : entries_(entries), limits_(limits) {
     const std::size_t n = entries.size();
     guard_ = std::max(limits.min_shared_guard, static_cast<std::size_t>(std::floor(static_cast<double>(n) * limits.max_shared_fraction)));
     for (std::size_t i = 0; i < n; ++i) {
       for (const auto& cause : entries[i].causes) by_cause_[cause.id].push_back(i);
       for (const auto& service : entries[i].incident.services) by_service_[service].push_back(i);
     }
-  }
-
-  void add_similarity(std::size_t a, std::size_t b, double score) {
-    if (score < limits_.min_similarity || a == b) return;
-    similar_[a].emplace_back(b, score);
-    similar_[b].emplace_back(a, score);
+    for (const auto& s : similarities) {
+      if (s.a >= n || s.b >= n || s.a == s.b) continue;
+      similarity_[{s.a, s.b}] = s.score;
+      similarity_[{s.b, s.a}] = s.score;
+    }
   }
 
   std::vector<RelatedIncident> related_to(std::size_t i) const {
     std::vector<RelatedIncident> out;
     std::set<std::size_t> taken{i};
+    append(out, taken, same_cause(i), limits_.max_same_cause);
+    append(out, taken, similar(i), limits_.max_similar);
+    append(out, taken, same_service(i), limits_.max_same_service);
+    if (out.size() > limits_.max_related) out.resize(limits_.max_related);
+    return out;
+  }
+
+ private:
+  using Candidates = std::vector<std::pair<std::size_t, RelatedIncident>>;
+
+  double similarity(std::size_t a, std::size_t b) const {
+    auto it = similarity_.find({a, b});
+    return it == similarity_.end() ? 0.0 : it->second;
+  }
+
+  // The rarest shared cause is the reason; rarer causes, then similar text, rank first.
+  Candidates same_cause(std::size_t i) const {
     const double n = static_cast<double>(entries_.size());
-    // Same cause: the rarest shared cause is the reason; rarer causes rank first.
-    std::vector<RelatedIncident> same_cause;
-    std::map<std::size_t, RelatedIncident> best_by_other;
+    std::map<std::size_t, RelatedIncident> best;
     for (const auto& cause : entries_[i].causes) {
       const auto& group = by_cause_.at(cause.id);
       if (group.size() < 2 || group.size() > guard_) continue;
       const double rarity = std::log((n + 1) / static_cast<double>(group.size()));
       for (std::size_t other : group) {
         if (other == i) continue;
-        RelatedIncident r{entries_[other].incident.id, RelationKind::SameCause, cause.id, rarity};
-        auto [it, inserted] = best_by_other.emplace(other, r);
+        RelatedIncident r{entries_[other].incident.id, RelationKind::SameCause, cause.id, rarity + similarity(i, other)};
+        auto [it, inserted] = best.emplace(other, r);
         if (!inserted && r.score > it->second.score) it->second = r;
       }
     }
-    for (auto& [other, r] : best_by_other) same_cause.push_back(r);
-    append(out, taken, std::move(same_cause), limits_.max_same_cause);
+    return Candidates(best.begin(), best.end());
+  }
 
-    std::vector<RelatedIncident> similar;
-    if (auto it = similar_.find(i); it != similar_.end()) {
-      for (const auto& [other, score] : it->second) similar.push_back({entries_[other].incident.id, RelationKind::Similar, "", score});
+  Candidates similar(std::size_t i) const {
+    Candidates out;
+    for (std::size_t other = 0; other < entries_.size(); ++other) {
+      const double score = other == i ? 0 : similarity(i, other);
+      if (score >= limits_.min_similarity) out.push_back({other, {entries_[other].incident.id, RelationKind::Similar, "", score}});
     }
-    append(out, taken, std::move(similar), limits_.max_similar);
+    return out;
+  }
 
-    std::vector<RelatedIncident> same_service;
+  Candidates same_service(std::size_t i) const {
+    Candidates out;
     for (const auto& service : entries_[i].incident.services) {
       const auto& group = by_service_.at(service);
       if (group.size() < 2 || group.size() > guard_) continue;
       for (std::size_t other : group) {
-        if (other != i) same_service.push_back({entries_[other].incident.id, RelationKind::SameService, service, 1.0 / static_cast<double>(group.size())});
+        if (other == i) continue;
+        out.push_back({other, {entries_[other].incident.id, RelationKind::SameService, service, 1.0 / static_cast<double>(group.size())}});
       }
     }
-    append(out, taken, std::move(same_service), limits_.max_same_service);
-    if (out.size() > limits_.max_related) out.resize(limits_.max_related);
     return out;
   }
 
- private:
-  void append(std::vector<RelatedIncident>& out, std::set<std::size_t>& taken, std::vector<RelatedIncident> candidates,
-              std::size_t limit) const {
-    std::sort(candidates.begin(), candidates.end(), [](const RelatedIncident& a, const RelatedIncident& b) {
-      return a.score != b.score ? a.score > b.score : a.id < b.id;
+  static void append(std::vector<RelatedIncident>& out, std::set<std::size_t>& taken, Candidates candidates, std::size_t limit) {
+    std::sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
+      return a.second.score != b.second.score ? a.second.score > b.second.score : a.second.id < b.second.id;
     });
     std::size_t added = 0;
-    for (auto& candidate : candidates) {
-      const std::size_t index = index_of(candidate.id);
+    for (auto& [index, related] : candidates) {
       if (added >= limit || !taken.insert(index).second) continue;
-      out.push_back(std::move(candidate));
+      out.push_back(std::move(related));
       ++added;
     }
-  }
-
-  std::size_t index_of(const std::string& id) const {
-    if (index_.empty()) {
-      for (std::size_t k = 0; k < entries_.size(); ++k) index_.emplace(entries_[k].incident.id, k);
-    }
-    return index_.at(id);
   }
 
   const std::vector<AnalyzedIncident>& entries_;
@@ -149,9 +110,10 @@ class Relater {
   std::size_t guard_ = 0;
   std::map<std::string, std::vector<std::size_t>> by_cause_;
   std::map<std::string, std::vector<std::size_t>> by_service_;
-  std::map<std::size_t, std::vector<std::pair<std::size_t, double>>> similar_;
-  mutable std::unordered_map<std::string, std::size_t> index_;
+  std::map<std::pair<std::size_t, std::size_t>, double> similarity_;
 };
+
+/*** Recurrence ***/
 
 bool newest_first(const AnalyzedIncident& a, const AnalyzedIncident& b) {
   const auto& da = a.incident.date;
@@ -164,20 +126,61 @@ bool newest_first(const AnalyzedIncident& a, const AnalyzedIncident& b) {
   return a.incident.id < b.incident.id;
 }
 
+bool has_cause(const AnalyzedIncident& entry, const std::string& id) {
+  return std::any_of(entry.causes.begin(), entry.causes.end(), [&](const CauseMatch& c) { return c.id == id; });
+}
+
+bool all_done(const model::Incident& incident) {
+  return !incident.action_items.empty() &&
+         std::all_of(incident.action_items.begin(), incident.action_items.end(),
+                     [](const model::ActionItem& a) { return a.status == model::ActionStatus::Done; });
+}
+
+// Open actions of earlier incidents with the same cause, and causes that recurred although an
+// earlier incident's actions were all done. `entries` are newest first; only dated incidents
+// have an "earlier".
+void link_earlier_incidents(std::vector<AnalyzedIncident>& entries) {
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    auto& entry = entries[i];
+    if (!entry.incident.date) continue;
+    for (const auto& cause : entry.causes) {
+      bool fixed_before = false;
+      for (std::size_t k = entries.size(); k-- > i + 1;) {  // oldest first
+        const auto& earlier = entries[k];
+        if (!earlier.incident.date || *earlier.incident.date >= *entry.incident.date || !has_cause(earlier, cause.id)) continue;
+        fixed_before = fixed_before || all_done(earlier.incident);
+        for (const auto& action : earlier.incident.action_items) {
+          if (action.status == model::ActionStatus::Open) entry.earlier_open_actions.push_back({earlier.incident.id, cause.id, action});
+        }
+      }
+      if (fixed_before) entry.recurred_after_fixes.push_back(cause.id);
+    }
+  }
+}
+
 std::vector<model::CauseOccurrences> summarize_causes(const std::vector<AnalyzedIncident>& entries, const model::Taxonomy& taxonomy) {
   std::vector<model::CauseOccurrences> out;
   for (const model::Cause& cause : taxonomy.causes) {
-    model::CauseOccurrences occurrences{cause.id, cause.title, cause.description, {}, std::nullopt, std::nullopt};
-    // entries are newest first: walk backwards for oldest first.
-    for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
-      const bool has = std::any_of(it->causes.begin(), it->causes.end(), [&](const CauseMatch& c) { return c.id == cause.id; });
-      if (!has) continue;
+    model::CauseOccurrences occurrences{cause.id, cause.title, cause.description, {}, std::nullopt, std::nullopt, {}, {}, 0, 0};
+    std::set<std::string> services;
+    std::optional<model::CivilDate> previous;
+    for (auto it = entries.rbegin(); it != entries.rend(); ++it) {  // oldest first
+      if (!has_cause(*it, cause.id)) continue;
       occurrences.incident_ids.push_back(it->incident.id);
-      if (it->incident.date) {
-        if (!occurrences.first_seen || *it->incident.date < *occurrences.first_seen) occurrences.first_seen = it->incident.date;
-        if (!occurrences.last_seen || *it->incident.date > *occurrences.last_seen) occurrences.last_seen = it->incident.date;
+      services.insert(it->incident.services.begin(), it->incident.services.end());
+      for (const auto& action : it->incident.action_items) {
+        if (action.status == model::ActionStatus::Open) ++occurrences.open_actions;
+        if (action.status == model::ActionStatus::Done) ++occurrences.done_actions;
       }
+      if (!it->incident.date) continue;
+      if (!occurrences.first_seen) occurrences.first_seen = it->incident.date;
+      occurrences.last_seen = it->incident.date;
+      if (previous) {
+        occurrences.intervals_days.push_back(static_cast<int>(model::days_from_civil(*it->incident.date) - model::days_from_civil(*previous)));
+      }
+      previous = it->incident.date;
     }
+    occurrences.services.assign(services.begin(), services.end());
     if (!occurrences.incident_ids.empty()) out.push_back(std::move(occurrences));
   }
   return out;
@@ -185,28 +188,54 @@ std::vector<model::CauseOccurrences> summarize_causes(const std::vector<Analyzed
 
 }  // namespace
 
-model::Site analyze_library(std::vector<model::Incident> incidents, const model::Settings& settings,
-                            const std::vector<model::Similarity>& similarities,
-                            const std::map<std::string, std::string>& display_paths, diag::Diagnostics& diagnostics,
-                            const RelatedLimits& limits) {
-  make_ids_unique(incidents, display_paths, diagnostics);
-  model::Site site;
-  site.taxonomy = settings.taxonomy;
-  site.incidents.reserve(incidents.size());
+std::vector<model::Incident> assign_unique_ids(std::vector<model::Incident> incidents, diag::Diagnostics& diagnostics) {
+  std::map<std::string, std::string> id_owner;    // id -> source
+  std::map<std::string, std::string> slug_owner;  // slug -> source
   for (auto& incident : incidents) {
-    std::vector<CauseMatch> causes = causes_of(incident, settings);
-    site.incidents.push_back({std::move(incident), std::move(causes), {}});
+    const std::string base_id = incident.id;
+    const std::string base_slug = incident.slug;
+    const bool id_taken = id_owner.count(base_id) > 0;
+    const auto& origin = incident.provenance[model::Field::Id];
+    const diag::SourceLocation where{incident.source, std::max(origin.line, 1), 1};
+    if (id_taken) {
+      diagnostics.report(diag::Level::Error, where,
+                         "incident id \"" + base_id + "\" is also used by " + id_owner[base_id] +
+                             "; give each postmortem its own id (this one is published with a numbered id meanwhile)",
+                         "duplicate-id");
+    } else if (slug_owner.count(base_slug)) {
+      diagnostics.report(diag::Level::Warning, where,
+                         "page name \"" + base_slug + "\" is already used by " + slug_owner[base_slug] +
+                             "; this page gets a numbered name. Rename one of the files or set `id:`",
+                         "duplicate-slug");
+    }
+    for (int n = 2; id_owner.count(incident.id) || slug_owner.count(incident.slug); ++n) {
+      if (id_taken) incident.id = base_id + "-" + std::to_string(n);
+      incident.slug = base_slug + "-" + std::to_string(n);
+    }
+    id_owner[incident.id] = incident.source;
+    slug_owner[incident.slug] = incident.source;
+  }
+  return incidents;
+}
+
+model::Site analyze_library(std::vector<model::Incident> incidents, std::vector<std::vector<CauseMatch>> causes,
+                            const std::vector<model::Similarity>& similarities, std::vector<model::Theme> themes,
+                            const model::Taxonomy& taxonomy, const RelatedLimits& limits) {
+  model::Site site;
+  site.taxonomy = taxonomy;
+  site.incidents.reserve(incidents.size());
+  for (std::size_t i = 0; i < incidents.size(); ++i) {
+    site.incidents.push_back({std::move(incidents[i]), i < causes.size() ? std::move(causes[i]) : std::vector<CauseMatch>{}, {}, {}, {}});
   }
   // Relate before sorting, while similarity indexes still point at the input order.
-  Relater relater(site.incidents, limits);
-  for (const auto& s : similarities) {
-    if (s.a < site.incidents.size() && s.b < site.incidents.size()) relater.add_similarity(s.a, s.b, s.score);
-  }
+  const Relater relater(site.incidents, similarities, limits);
   std::vector<std::vector<RelatedIncident>> related(site.incidents.size());
   for (std::size_t i = 0; i < site.incidents.size(); ++i) related[i] = relater.related_to(i);
   for (std::size_t i = 0; i < site.incidents.size(); ++i) site.incidents[i].related = std::move(related[i]);
   std::sort(site.incidents.begin(), site.incidents.end(), newest_first);
+  link_earlier_incidents(site.incidents);
   site.causes = summarize_causes(site.incidents, site.taxonomy);
+  site.themes = std::move(themes);
   return site;
 }
 

@@ -1,16 +1,15 @@
 // Stage 4, analyze: the extracted incidents -> model::Site (causes, related incidents,
-// recurrence), immutable from here on.
+// recurrence, themes), immutable from here on.
 #pragma once
 
-#include <map>
 #include <string>
 #include <vector>
 
 #include "analyze/classifier.h"
 #include "diag/diagnostics.h"
 #include "model/incident.h"
-#include "model/settings.h"
 #include "model/site.h"
+#include "model/taxonomy.h"
 
 namespace pmkb::analyze {
 
@@ -26,13 +25,17 @@ struct RelatedLimits {
   std::size_t min_shared_guard = 3;     // ...but a group of up to this many always relates
 };
 
-// Classifies every incident, merges front-matter causes, resolves duplicate ids
-// (`duplicate-id` errors; the later file gets a "-2" suffix so nothing is lost), links
-// related incidents and summarizes each cause. `similarities` index into `incidents`.
-// `display_paths` maps Incident::source to the path printed in diagnostics.
-model::Site analyze_library(std::vector<model::Incident> incidents, const model::Settings& settings,
-                            const std::vector<model::Similarity>& similarities,
-                            const std::map<std::string, std::string>& display_paths,
-                            diag::Diagnostics& diagnostics, const RelatedLimits& limits = {});
+// Makes ids and page slugs unique. A repeated id is a `duplicate-id` error and a repeated slug
+// a `duplicate-slug` warning; the later file (in path order) gets a numbered id or slug, so
+// nothing is lost. Diagnostics name the incident's source path.
+std::vector<model::Incident> assign_unique_ids(std::vector<model::Incident> incidents, diag::Diagnostics& diagnostics);
+
+// Builds the site: incidents newest first with their causes (`causes` is parallel to
+// `incidents`, as classify_all returns it), related incidents, open actions from earlier
+// incidents with the same cause, "recurred after fixes", and each cause's occurrences.
+// `similarities` index into `incidents`.
+model::Site analyze_library(std::vector<model::Incident> incidents, std::vector<std::vector<model::CauseMatch>> causes,
+                            const std::vector<model::Similarity>& similarities, std::vector<model::Theme> themes,
+                            const model::Taxonomy& taxonomy, const RelatedLimits& limits = {});
 
 }  // namespace pmkb::analyze

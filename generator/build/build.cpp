@@ -14,6 +14,7 @@
 #include "render/site_renderer.h"
 #include "render/theme.h"
 #include "search/indexer.h"
+#include "search/themes.h"
 
 namespace pmkb::build {
 
@@ -21,10 +22,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Applies `lint:` from pmkb.yaml: a rule can be turned off or given another level.
-diag::Diagnostics apply_rule_levels(const diag::Diagnostics& found, const std::map<std::string, model::RuleLevel>& levels) {
+// Applies `lint:` from pmkb.yaml (a rule can be turned off or given another level), and
+// prints the paths of analysis diagnostics, which name sources, as the loader shows them.
+diag::Diagnostics finish_diagnostics(const diag::Diagnostics& found, const std::map<std::string, model::RuleLevel>& levels,
+                                     const std::map<std::string, std::string>& display_paths) {
   diag::Diagnostics out;
   for (diag::Diagnostic d : found.all()) {
+    if (auto shown = display_paths.find(d.where.path); shown != display_paths.end()) d.where.path = shown->second;
     auto it = levels.find(d.rule);
     if (it != levels.end()) {
       if (it->second == model::RuleLevel::Off) continue;
@@ -71,31 +75,42 @@ std::size_t write_site(const model::Site& site, const model::Settings& settings,
 
 }  // namespace
 
+AnalyzedLibrary analyze_content(const BuildOptions& options, diag::Diagnostics& found) {
+  AnalyzedLibrary library;
+  library.settings = config::load_settings(options.content_dir, options.config_file, found);
+  if (found.count(diag::Level::Error) > 0) {
+    library.config_failed = true;  // a broken config builds nothing
+    return library;
+  }
+  const model::Settings& settings = library.settings;
+  const std::vector<content::SourceFile> sources =
+      content::load_content(options.content_dir, {settings.ignore, settings.max_file_bytes}, found);
+  for (const auto& source : sources) library.display_paths[source.path] = source.display_path;
+  std::vector<model::Incident> incidents = analyze::assign_unique_ids(extract_all(sources, settings, found), found);
+  std::vector<std::vector<model::CauseMatch>> causes = analyze::classify_all(incidents, settings, found);
+  const std::vector<model::Similarity> similarities = search::find_similar_incidents(incidents);
+  std::vector<bool> explained;
+  for (const auto& found_causes : causes) explained.push_back(!found_causes.empty());
+  std::vector<model::Theme> themes = search::find_themes(incidents, explained, similarities);
+  library.site = analyze::analyze_library(std::move(incidents), std::move(causes), similarities, std::move(themes), settings.taxonomy);
+  library.documents = sources.size();
+  return library;
+}
+
 BuildResult run_build(const BuildOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   BuildResult result;
   diag::Diagnostics found;
-  const model::Settings settings = config::load_settings(options.content_dir, options.config_file, found);
-  if (found.count(diag::Level::Error) > 0) {
-    result.diagnostics = std::move(found);  // a broken config builds nothing
-    return result;
+  const AnalyzedLibrary library = analyze_content(options, found);
+  if (!library.config_failed) {
+    result.summary.documents = library.documents;
+    result.summary.incidents = library.site.incidents.size();
+    for (const auto& cause : library.site.causes) {
+      if (cause.incident_ids.size() > 1) ++result.summary.recurring_causes;
+    }
+    if (options.write_output) result.summary.files_written = write_site(library.site, library.settings, options, found);
   }
-  const std::vector<content::SourceFile> sources =
-      content::load_content(options.content_dir, {settings.ignore, settings.max_file_bytes}, found);
-  std::map<std::string, std::string> display_paths;
-  for (const auto& source : sources) display_paths[source.path] = source.display_path;
-
-  std::vector<model::Incident> incidents = extract_all(sources, settings, found);
-  const std::vector<model::Similarity> similarities = search::find_similar_incidents(incidents);
-  const model::Site site = analyze::analyze_library(std::move(incidents), settings, similarities, display_paths, found);
-
-  result.summary.documents = sources.size();
-  result.summary.incidents = site.incidents.size();
-  for (const auto& cause : site.causes) {
-    if (cause.incident_ids.size() > 1) ++result.summary.recurring_causes;
-  }
-  if (options.write_output) result.summary.files_written = write_site(site, settings, options, found);
-  result.diagnostics = apply_rule_levels(found, settings.rule_levels);
+  result.diagnostics = finish_diagnostics(found, library.settings.rule_levels, library.display_paths);
   result.summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;
 }

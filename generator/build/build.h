@@ -3,9 +3,13 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
+#include <string>
 
 #include "diag/diagnostics.h"
+#include "model/settings.h"
+#include "model/site.h"
 
 namespace pmkb::build {
 
@@ -28,6 +32,16 @@ struct BuildResult {
   diag::Diagnostics diagnostics;  // after the `lint:` levels of pmkb.yaml are applied
   BuildSummary summary;
 };
+
+// The first half of the pipeline: load, parse, extract, relate and analyze.
+struct AnalyzedLibrary {
+  model::Settings settings;
+  model::Site site;
+  std::size_t documents = 0;
+  std::map<std::string, std::string> display_paths;  // source path -> path as printed
+  bool config_failed = false;  // pmkb.yaml had errors: nothing else was read
+};
+AnalyzedLibrary analyze_content(const BuildOptions& options, diag::Diagnostics& diagnostics);
 
 // Runs the pipeline. Content problems are diagnostics in the result; environment failures
 // (unreadable content dir, unwritable output, another build holding the lock) throw.

@@ -790,6 +790,8 @@ class Extractor {
   void read_passages() {
     incident_.passages.push_back({incident_.provenance[Field::Title].line, incident_.title, {}, SectionKind::Summary, true});
     for (const Section& section : outline_.sections) {
+      // Text before the first heading is the document's own summary of itself.
+      const SectionKind kind = &section == &outline_.sections.front() ? SectionKind::Summary : section.kind;
       const markdown::Block* previous = nullptr;
       for (const Unit& unit : section.units) {
         if (unit.kind == markdown::BlockKind::Code || unit.kind == markdown::BlockKind::Html) continue;
@@ -800,7 +802,7 @@ class Extractor {
           passages.back().line_starts.emplace_back(passages.back().text.size(), unit.line);
           passages.back().text += unit.text;
         } else {
-          passages.push_back({unit.line, unit.text, {}, section.kind, false});
+          passages.push_back({unit.line, unit.text, {}, kind, false});
         }
         previous = unit.block;
       }

@@ -34,10 +34,21 @@ struct RelatedIncident {
 // "same-cause:<id>", "similar" or "same-service:<name>"
 std::string reason(const RelatedIncident& related);
 
+// An action item still open in an earlier incident that had the same cause.
+struct EarlierAction {
+  std::string incident_id;
+  std::string cause_id;
+  ActionItem action;
+};
+
 struct AnalyzedIncident {
   Incident incident;
   std::vector<CauseMatch> causes;
   std::vector<RelatedIncident> related;
+  std::vector<EarlierAction> earlier_open_actions;  // oldest incident first
+  // Causes that struck again although every action item of an earlier incident with that
+  // cause was done ("recurred after fixes").
+  std::vector<std::string> recurred_after_fixes;
 };
 
 // A cause as it occurs across the library.
@@ -48,11 +59,24 @@ struct CauseOccurrences {
   std::vector<std::string> incident_ids;  // oldest first
   std::optional<CivilDate> first_seen;
   std::optional<CivilDate> last_seen;
+  std::vector<int> intervals_days;        // between consecutive dated occurrences
+  std::vector<std::string> services;      // every service affected, sorted
+  std::size_t open_actions = 0;           // action items still open across its incidents
+  std::size_t done_actions = 0;
+};
+
+// Incidents that no taxonomy cause explains but whose text is alike: a theme the taxonomy may
+// be missing.
+struct Theme {
+  std::vector<std::string> incident_ids;  // by id
+  std::vector<std::string> top_terms;     // what the group's text shares most
+  double similarity = 0;                   // the group's mean similarity to its seed, 0..1
 };
 
 struct Site {
   std::vector<AnalyzedIncident> incidents;  // newest first, then by id
   std::vector<CauseOccurrences> causes;      // causes that occur at least once, by id
+  std::vector<Theme> themes;                 // largest first
   Taxonomy taxonomy;
 
   const AnalyzedIncident* find(std::string_view id) const;

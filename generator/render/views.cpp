@@ -49,6 +49,8 @@ View string_list(const std::vector<std::string>& values) {
 View incident_row(const model::AnalyzedIncident& entry, const std::string& root) {
   const auto& incident = entry.incident;
   View row = object{};
+  row.set("evidence", false);
+  row.set("recurred_after_fixes", false);
   row.set("id", incident.id);
   row.set("title", incident.title);
   row.set("url", root + model::incident_url(incident));
@@ -196,6 +198,32 @@ View incident_view(const model::Site& site, const model::AnalyzedIncident& entry
   view.set("related", related_rows(site, entry, root));
   view.set("has_related", !entry.related.empty());
   view.set("body_html", incident.body_html);
+  list earlier;
+  for (const auto& e : entry.earlier_open_actions) {
+    const auto* other = site.find(e.incident_id);
+    if (!other) continue;
+    View a = object{};
+    a.set("text", e.action.text);
+    a.set("owner", text_or_false(e.action.owner));
+    a.set("cause", e.cause_id);
+    a.set("incident_title", other->incident.title);
+    a.set("incident_url", root + model::incident_url(other->incident));
+    a.set("incident_date", other->incident.date ? model::to_iso(*other->incident.date) : std::string("undated"));
+    earlier.push_back(a);
+  }
+  view.set("earlier_actions", earlier);
+  view.set("has_earlier_actions", !earlier.empty());
+  list recurred;
+  for (const auto& id : entry.recurred_after_fixes) {
+    const auto* cause = site.taxonomy.find(id);
+    View r = object{};
+    r.set("id", id);
+    r.set("title", cause ? cause->title : id);
+    r.set("url", root + "causes/" + id + "/");
+    recurred.push_back(r);
+  }
+  view.set("recurred", recurred);
+  view.set("has_recurred", !recurred.empty());
   return view;
 }
 
@@ -217,6 +245,20 @@ View causes_index_view(const model::Site& site, const model::Settings& settings)
     causes.push_back(c);
   }
   view.set("causes", causes);
+  list themes;
+  for (const auto& theme : site.themes) {
+    View t = object{};
+    t.set("terms", string_list(theme.top_terms));
+    t.set("count", std::to_string(theme.incident_ids.size()));
+    list members;
+    for (const auto& id : theme.incident_ids) {
+      if (const auto* entry = site.find(id)) members.push_back(incident_row(*entry, "../"));
+    }
+    t.set("incidents", members);
+    themes.push_back(t);
+  }
+  view.set("themes", themes);
+  view.set("has_themes", !themes.empty());
   return view;
 }
 
@@ -229,8 +271,23 @@ View cause_view(const model::Site& site, const model::CauseOccurrences& cause, c
   view.set("count", std::to_string(cause.incident_ids.size()));
   view.set("first_seen", cause.first_seen ? View(model::to_iso(*cause.first_seen)) : View(false));
   view.set("last_seen", cause.last_seen ? View(model::to_iso(*cause.last_seen)) : View(false));
+  view.set("services", string_list(cause.services));
+  view.set("has_services", !cause.services.empty());
+  std::string intervals;
+  for (int days : cause.intervals_days) intervals += (intervals.empty() ? "" : ", ") + std::to_string(days) + " d";
+  view.set("intervals", text_or_false(intervals));
+  if (!cause.intervals_days.empty()) {
+    std::vector<int> sorted = cause.intervals_days;
+    std::sort(sorted.begin(), sorted.end());
+    view.set("median_interval", std::to_string(sorted[sorted.size() / 2]) + " days");
+  } else {
+    view.set("median_interval", false);
+  }
+  view.set("open_actions", std::to_string(cause.open_actions));
+  view.set("done_actions", std::to_string(cause.done_actions));
   list incidents;
   list actions;
+  bool any_recurred = false;
   for (const auto& id : cause.incident_ids) {
     const auto* entry = site.find(id);
     if (!entry) continue;
@@ -238,6 +295,10 @@ View cause_view(const model::Site& site, const model::CauseOccurrences& cause, c
     for (const auto& match : entry->causes) {
       if (match.id == cause.id) row.set("evidence", match.evidence);
     }
+    const bool recurred = std::find(entry->recurred_after_fixes.begin(), entry->recurred_after_fixes.end(), cause.id) !=
+                          entry->recurred_after_fixes.end();
+    row.set("recurred_after_fixes", recurred);
+    any_recurred = any_recurred || recurred;
     incidents.push_back(row);
     for (const auto& item : entry->incident.action_items) {
       View a = object{};
@@ -250,6 +311,7 @@ View cause_view(const model::Site& site, const model::CauseOccurrences& cause, c
     }
   }
   view.set("incidents", incidents);
+  view.set("any_recurred", any_recurred);
   view.set("actions", actions);
   view.set("has_actions", !actions.empty());
   return view;

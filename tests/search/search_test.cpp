@@ -22,7 +22,9 @@ model::Site small_site() {
     incidents.push_back(*test::extract_text(text, path).incident);
   }
   diag::Diagnostics d;
-  return analyze::analyze_library(std::move(incidents), config::default_settings(), {}, {}, d);
+  const auto settings = config::default_settings();
+  auto causes = analyze::classify_all(incidents, settings, d);
+  return analyze::analyze_library(std::move(incidents), std::move(causes), {}, {}, settings.taxonomy);
 }
 
 }  // namespace

@@ -2,14 +2,23 @@
 
 #include "analyze/library.h"
 #include "config/settings_loader.h"
+#include "search/indexer.h"
+#include "search/themes.h"
 #include "support/fixtures.h"
 
 using namespace pmkb;
 
 namespace {
-model::Incident incident(const std::string& path, const std::string& markdown) {
-  auto r = test::extract_text(markdown, path);
-  return *r.incident;
+
+model::Incident incident(const std::string& path, const std::string& markdown) { return *test::extract_text(markdown, path).incident; }
+
+// The analysis half of a build, as the orchestrator runs it.
+model::Site analyze_all(std::vector<model::Incident> incidents, diag::Diagnostics& d,
+                    const std::vector<model::Similarity>& similar = {}) {
+  const auto settings = config::default_settings();
+  incidents = analyze::assign_unique_ids(std::move(incidents), d);
+  auto causes = analyze::classify_all(incidents, settings, d);
+  return analyze::analyze_library(std::move(incidents), std::move(causes), similar, {}, settings.taxonomy);
 }
 
 const model::AnalyzedIncident& find(const model::Site& site, const std::string& id) {
@@ -22,6 +31,11 @@ bool related(const model::AnalyzedIncident& entry, const std::string& id, const 
   return std::any_of(entry.related.begin(), entry.related.end(),
                      [&](const auto& r) { return r.id == id && model::reason(r) == reason; });
 }
+
+bool has_rule(const diag::Diagnostics& d, const std::string& rule) {
+  return std::any_of(d.all().begin(), d.all().end(), [&](const auto& x) { return x.rule == rule; });
+}
+
 }  // namespace
 
 TEST_CASE("library: recurring causes link both ways; a decoy is not linked", "[analyze]") {
@@ -31,7 +45,7 @@ TEST_CASE("library: recurring causes link both ways; a decoy is not linked", "[a
       incident("decoy.md", "# Decoy\n\n**Date:** 2024-03-01\n\n## Root cause\n\nA DNS record was deleted by mistake.\n"),
   };
   diag::Diagnostics d;
-  const auto site = analyze::analyze_library(std::move(incidents), config::default_settings(), {}, {}, d);
+  const auto site = analyze_all(std::move(incidents), d);
   CHECK(related(find(site, "a"), "b", "same-cause:aof-persistence"));
   CHECK(related(find(site, "b"), "a", "same-cause:aof-persistence"));
   CHECK(find(site, "decoy").related.empty());
@@ -42,39 +56,89 @@ TEST_CASE("library: recurring causes link both ways; a decoy is not linked", "[a
   CHECK(cause->incident_ids == std::vector<std::string>{"a", "b"});  // oldest first
   CHECK(model::to_iso(*cause->first_seen) == "2024-01-01");
   CHECK(model::to_iso(*cause->last_seen) == "2024-05-01");
+  CHECK(cause->intervals_days == std::vector<int>{121});
 }
 
 TEST_CASE("library: a cause shared by most of the library relates nothing (cardinality guard)", "[analyze]") {
   std::vector<model::Incident> incidents;
   for (int n = 0; n < 10; ++n) {
-    incidents.push_back(incident("i" + std::to_string(n) + ".md",
-                                 "# I" + std::to_string(n) + "\n\n## Root cause\n\nA bug in the code.\n"));
+    incidents.push_back(incident("i" + std::to_string(n) + ".md", "# I" + std::to_string(n) + "\n\n## Root cause\n\nA bug in the code.\n"));
   }
   diag::Diagnostics d;
-  const auto site = analyze::analyze_library(std::move(incidents), config::default_settings(), {}, {}, d);
+  const auto site = analyze_all(std::move(incidents), d);
   for (const auto& entry : site.incidents) CHECK(entry.related.empty());
 }
 
-TEST_CASE("library: duplicate ids are errors and both incidents are kept", "[analyze]") {
-  std::vector<model::Incident> incidents{incident("x/a.md", "---\nid: INC-1\n---\n# One\n"),
-                                         incident("y/b.md", "---\nid: INC-1\n---\n# Two\n")};
+TEST_CASE("library: a cause that recurs after every earlier action was done is flagged", "[analyze]") {
+  std::vector<model::Incident> incidents{
+      incident("first.md", "# First\n\n**Date:** 2023-01-10\n\n## Root cause\n\nThe disk filled up.\n\n## Action items\n\n- [x] Add disk alerts @ops\n- [x] Rotate logs @ops\n"),
+      incident("second.md", "# Second\n\n**Date:** 2023-06-01\n\n## Root cause\n\nThe volume ran out of space again.\n\n## Action items\n\n- [ ] Move logs off the root volume @ops\n"),
+      incident("third.md", "# Third\n\n**Date:** 2024-02-01\n\n## Root cause\n\nENOSPC on the data disk.\n"),
+  };
   diag::Diagnostics d;
-  const auto site = analyze::analyze_library(std::move(incidents), config::default_settings(), {}, {{"y/b.md", "content/y/b.md"}}, d);
+  const auto site = analyze_all(std::move(incidents), d);
+  CHECK(find(site, "first").recurred_after_fixes.empty());
+  CHECK(find(site, "second").recurred_after_fixes == std::vector<std::string>{"disk-full"});
+  CHECK(find(site, "third").recurred_after_fixes == std::vector<std::string>{"disk-full"});
+  // The open action of the second incident follows the cause into the third.
+  const auto& earlier = find(site, "third").earlier_open_actions;
+  REQUIRE(earlier.size() == 1);
+  CHECK(earlier[0].incident_id == "second");
+  CHECK(earlier[0].action.text == "Move logs off the root volume @ops");
+  CHECK(find(site, "second").earlier_open_actions.empty());  // the first incident's actions were done
+}
+
+TEST_CASE("library: duplicate ids are errors and both incidents are kept", "[analyze]") {
+  std::vector<model::Incident> incidents{incident("x/a.md", "---\nid: INC-1\n---\n# One\n"), incident("y/b.md", "---\nid: INC-1\n---\n# Two\n")};
+  diag::Diagnostics d;
+  const auto site = analyze_all(std::move(incidents), d);
   REQUIRE(site.incidents.size() == 2);
   CHECK(site.find("INC-1"));
   CHECK(site.find("INC-1-2"));
-  REQUIRE(d.all().size() == 1);
-  CHECK(d.all()[0].rule == "duplicate-id");
-  CHECK(d.all()[0].where.path == "content/y/b.md");
-  CHECK(d.all()[0].where.line == 2);
+  const auto dup = std::find_if(d.all().begin(), d.all().end(), [](const auto& x) { return x.rule == "duplicate-id"; });
+  REQUIRE(dup != d.all().end());
+  CHECK(dup->where.path == "y/b.md");
+  CHECK(dup->where.line == 2);
 }
 
 TEST_CASE("library: similar text relates incidents above the threshold only", "[analyze]") {
   std::vector<model::Incident> incidents{incident("a.md", "# A\n"), incident("b.md", "# B\n"), incident("c.md", "# C\n")};
   diag::Diagnostics d;
-  const std::vector<model::Similarity> similar{{0, 1, 0.8}, {0, 2, 0.1}};
-  const auto site = analyze::analyze_library(std::move(incidents), config::default_settings(), similar, {}, d);
+  const auto site = analyze_all(std::move(incidents), d, {{0, 1, 0.8}, {0, 2, 0.1}});
   CHECK(related(find(site, "a"), "b", "similar"));
   CHECK(related(find(site, "b"), "a", "similar"));
   CHECK_FALSE(related(find(site, "a"), "c", "similar"));
+}
+
+TEST_CASE("library: no-cause notes and cause-conflict warnings", "[analyze]") {
+  std::vector<model::Incident> incidents{
+      incident("none.md", "# Mystery\n\nSomething happened and then it stopped.\n"),
+      incident("conflict.md", "---\ncauses: [dns]\n---\n# X\n\n## Root cause\n\nThe TLS certificate expired.\n"),
+      incident("agree.md", "---\ncauses: [replication-misconfig]\n---\n# Y\n\n## Root cause\n\nA configuration change was wrong.\n")};
+  diag::Diagnostics d;
+  const auto site = analyze_all(std::move(incidents), d);
+  CHECK(has_rule(d, "no-cause"));
+  CHECK(has_rule(d, "cause-conflict"));
+  int conflicts = 0;
+  for (const auto& x : d.all()) conflicts += x.rule == "cause-conflict";
+  CHECK(conflicts == 1);  // config-change is the parent of replication-misconfig: no conflict
+  CHECK(find(site, "conflict").causes[0].source == model::CauseSource::FrontMatter);
+}
+
+TEST_CASE("themes: unexplained incidents with alike text are grouped, with top terms", "[analyze][search]") {
+  std::vector<model::Incident> incidents;
+  for (const auto& [path, text] : std::vector<std::pair<std::string, std::string>>{
+           {"a.md", "# Webhook delivery stalled\n\nWebhook delivery queue stalled; webhook workers stuck on the delivery queue.\n"},
+           {"b.md", "# Webhook workers stuck\n\nThe webhook delivery workers were stuck and the webhook queue grew.\n"},
+           {"c.md", "# Webhook backlog\n\nWebhook delivery backlog: workers stuck, webhook queue delayed.\n"},
+           {"d.md", "# Printer offline\n\nThe office printer was offline all morning.\n"},
+           {"e.md", "# Disk full\n\n## Root cause\n\nThe disk filled up.\n"}}) {
+    incidents.push_back(incident(path, text));
+  }
+  const std::vector<bool> explained{false, false, false, false, true};
+  const auto similar = search::find_similar_incidents(incidents, 0.2);
+  const auto themes = search::find_themes(incidents, explained, similar, 0.3);
+  REQUIRE(themes.size() == 1);
+  CHECK(themes[0].incident_ids == std::vector<std::string>{"a", "b", "c"});
+  CHECK(std::find(themes[0].top_terms.begin(), themes[0].top_terms.end(), "webhook") != themes[0].top_terms.end());
 }

@@ -1,0 +1,132 @@
+// Cause classification and cross-linking on hand-labelled real postmortems (bench/causes/).
+// Runs the analysis over the whole corpus, as a build would, then scores:
+//   - per-document cause recall and precision (labels.tsv)
+//   - same-cause pairs linked by that cause: both incidents carry it, so each page links the
+//     cause page that lists the other (same_cause_pairs.tsv); also reported: how many of them
+//     are in each other's related list, which is capped and guarded by design
+//   - look-alike pairs wrongly linked by cause: they share any cause (lookalike_pairs.tsv)
+//
+//   cause_eval LABELS_DIR CORPUS_DIR [--verbose]
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "build/build.h"
+#include "text/text.h"
+
+namespace {
+
+using namespace pmkb;
+
+std::vector<std::vector<std::string>> read_tsv(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) throw std::runtime_error("cannot read " + file.string());
+  std::vector<std::vector<std::string>> rows;
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    if (!line.empty()) rows.push_back(text::split(line, '\t'));
+  }
+  return rows;
+}
+
+std::set<std::string> split_ids(const std::string& field) {
+  std::set<std::string> ids;
+  for (const auto& id : text::split(field, ',')) {
+    const auto trimmed = std::string(text::trim(id));
+    if (!trimmed.empty()) ids.insert(trimmed);
+  }
+  return ids;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+  if (argc < 3) {
+    std::cerr << "usage: cause_eval LABELS_DIR CORPUS_DIR [--verbose]\n";
+    return 2;
+  }
+  const std::filesystem::path labels = argv[1];
+  const std::filesystem::path corpus = argv[2];
+  const bool verbose = argc > 3 && std::string(argv[3]) == "--verbose";
+  if (!std::filesystem::is_directory(corpus)) {
+    std::cerr << "cause_eval: corpus " << corpus << " not found; the evaluation reads ../shared/corpus/public\n";
+    return 1;
+  }
+  diag::Diagnostics ignored;
+  build::BuildOptions options;
+  options.content_dir = corpus;
+  const auto library = build::analyze_content(options, ignored);
+  std::map<std::string, const model::AnalyzedIncident*> by_source;
+  for (const auto& entry : library.site.incidents) by_source[entry.incident.source] = &entry;
+  const auto causes_of = [&](const std::string& path) {
+    std::set<std::string> ids;
+    if (auto it = by_source.find(path); it != by_source.end()) {
+      for (const auto& c : it->second->causes) ids.insert(c.id);
+    }
+    return ids;
+  };
+
+  int true_positive = 0, predicted = 0, expected = 0;
+  for (const auto& row : read_tsv(labels / "labels.tsv")) {
+    const std::set<std::string> gold = split_ids(row.at(1));
+    const std::set<std::string> got = causes_of(row.at(0));
+    int hit = 0;
+    for (const auto& id : got) hit += gold.count(id) ? 1 : 0;
+    true_positive += hit;
+    predicted += static_cast<int>(got.size());
+    expected += static_cast<int>(gold.size());
+    if (verbose && (hit != static_cast<int>(gold.size()) || hit != static_cast<int>(got.size()))) {
+      std::string g, p;
+      for (const auto& id : gold) g += id + " ";
+      for (const auto& id : got) p += id + " ";
+      std::cout << "  " << row[0] << "\n      want: " << g << "\n      got:  " << p << "\n";
+    }
+  }
+  const auto related_by_cause = [&](const std::string& a, const std::string& b) {
+    auto it = by_source.find(a);
+    auto other = by_source.find(b);
+    if (it == by_source.end() || other == by_source.end()) return false;
+    for (const auto& r : it->second->related) {
+      if (r.id == other->second->incident.id && r.kind == model::RelationKind::SameCause) return true;
+    }
+    return false;
+  };
+  int pairs = 0, linked = 0, in_related = 0;
+  for (const auto& row : read_tsv(labels / "same_cause_pairs.tsv")) {
+    ++pairs;
+    const bool ok = causes_of(row.at(0)).count(row.at(2)) && causes_of(row.at(1)).count(row.at(2));
+    linked += ok ? 1 : 0;
+    in_related += related_by_cause(row.at(0), row.at(1)) || related_by_cause(row.at(1), row.at(0)) ? 1 : 0;
+    if (verbose && !ok) std::cout << "  pair not linked (" << row.at(2) << "): " << row[0] << " ~ " << row[1] << "\n";
+  }
+  int lookalikes = 0, wrongly = 0;
+  for (const auto& row : read_tsv(labels / "lookalike_pairs.tsv")) {
+    ++lookalikes;
+    const auto a = causes_of(row.at(0));
+    const auto b = causes_of(row.at(1));
+    const bool bad = std::any_of(a.begin(), a.end(), [&](const std::string& id) { return b.count(id) > 0; });
+    wrongly += bad ? 1 : 0;
+    if (verbose && bad) std::cout << "  look-alike linked: " << row[0] << " ~ " << row[1] << "\n";
+  }
+  const double recall = expected ? 100.0 * true_positive / expected : 0;
+  const double precision = predicted ? 100.0 * true_positive / predicted : 0;
+  const double pair_recall = pairs ? 100.0 * linked / pairs : 0;
+  const double wrong_rate = lookalikes ? 100.0 * wrongly / lookalikes : 0;
+  std::printf("cause classification over %zu incidents (taxonomy %s)\n", library.site.incidents.size(), library.site.taxonomy.version.c_str());
+  std::printf("  cause recall          %5.1f%%  (%d/%d, floor 85%%)%s\n", recall, true_positive, expected, recall >= 85 ? "" : "  BELOW FLOOR");
+  std::printf("  cause precision       %5.1f%%  (%d/%d, floor 80%%)%s\n", precision, true_positive, predicted, precision >= 80 ? "" : "  BELOW FLOOR");
+  std::printf("  same-cause pairs      %5.1f%%  linked by their cause (%d/%d, floor 80%%)%s\n", pair_recall, linked, pairs, pair_recall >= 80 ? "" : "  BELOW FLOOR");
+  std::printf("    in related lists    %5.1f%%  (%d/%d; lists are capped at 5 same-cause links)\n", pairs ? 100.0 * in_related / pairs : 0, in_related, pairs);
+  std::printf("  look-alikes linked    %5.1f%%  (%d/%d, ceiling 10%%)%s\n", wrong_rate, wrongly, lookalikes, wrong_rate <= 10 ? "" : "  ABOVE CEILING");
+  return recall >= 85 && precision >= 80 && pair_recall >= 80 && wrong_rate <= 10 ? 0 : 1;
+} catch (const std::exception& e) {
+  std::cerr << "cause_eval: " << e.what() << "\n";
+  return 1;
+}

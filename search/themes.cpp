@@ -1,0 +1,100 @@
+#include "search/themes.h"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+#include "search/document_text.h"
+#include "search/schema.h"
+
+namespace pmkb::search {
+
+namespace {
+
+// Readable terms only: words of three letters or more that are not stop words or numbers.
+class ReadableTerms : public Xapian::ExpandDecider {
+ public:
+  bool operator()(const std::string& term) const override {
+    if (term.size() < 3 || std::isupper(static_cast<unsigned char>(term[0]))) return false;  // prefixed terms
+    if (std::any_of(term.begin(), term.end(), [](unsigned char c) { return std::isdigit(c); })) return false;
+    const auto& stop = stopwords();
+    return std::find(stop.begin(), stop.end(), term) == stop.end();
+  }
+};
+
+std::vector<std::string> top_terms(const Xapian::Database& db, const std::vector<std::size_t>& members) {
+  Xapian::RSet rset;
+  for (std::size_t m : members) rset.add_document(static_cast<Xapian::docid>(m + 1));
+  Xapian::Enquire enquire(db);
+  const ReadableTerms decider;
+  const Xapian::ESet eset = enquire.get_eset(5, rset, &decider);
+  std::vector<std::string> terms(eset.begin(), eset.end());
+  return terms;
+}
+
+}  // namespace
+
+std::vector<model::Theme> find_themes(const std::vector<model::Incident>& incidents, const std::vector<bool>& explained,
+                                      const std::vector<model::Similarity>& similarities, double floor) {
+  std::map<std::size_t, std::map<std::size_t, double>> neighbours;
+  for (const auto& s : similarities) {
+    if (s.score < floor || s.a >= incidents.size() || s.b >= incidents.size() || explained[s.a] || explained[s.b]) continue;
+    neighbours[s.a][s.b] = s.score;
+    neighbours[s.b][s.a] = s.score;
+  }
+  if (neighbours.empty()) return {};
+
+  // Unstemmed words, so that the top terms read as words.
+  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  Xapian::TermGenerator generator;
+  generator.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
+  generator.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
+  for (const auto& incident : incidents) {
+    Xapian::Document doc;
+    generator.set_document(doc);
+    generator.index_text(incident.title);
+    generator.index_text(gist(incident));
+    db.add_document(doc);
+  }
+
+  std::set<std::size_t> assigned;
+  std::vector<model::Theme> themes;
+  while (true) {
+    std::size_t seed = 0;
+    std::size_t best = 0;
+    for (const auto& [index, others] : neighbours) {
+      if (assigned.count(index)) continue;
+      const auto free = static_cast<std::size_t>(std::count_if(others.begin(), others.end(), [&](const auto& o) { return !assigned.count(o.first); }));
+      if (free > best) {
+        best = free;
+        seed = index;
+      }
+    }
+    if (best == 0) break;
+    std::vector<std::size_t> members{seed};
+    double total = 0;
+    for (const auto& [other, score] : neighbours[seed]) {
+      if (assigned.count(other)) continue;
+      members.push_back(other);
+      total += score;
+    }
+    for (std::size_t m : members) assigned.insert(m);
+    model::Theme theme;
+    for (std::size_t m : members) theme.incident_ids.push_back(incidents[m].id);
+    std::sort(theme.incident_ids.begin(), theme.incident_ids.end());
+    theme.top_terms = top_terms(db, members);
+    theme.similarity = total / static_cast<double>(members.size() - 1);
+    themes.push_back(std::move(theme));
+  }
+  std::stable_sort(themes.begin(), themes.end(), [](const model::Theme& a, const model::Theme& b) {
+    if (a.incident_ids.size() != b.incident_ids.size()) return a.incident_ids.size() > b.incident_ids.size();
+    if (a.similarity != b.similarity) return a.similarity > b.similarity;
+    return a.incident_ids < b.incident_ids;
+  });
+  return themes;
+}
+
+}  // namespace pmkb::search
