@@ -10,6 +10,8 @@
 
 #include "build/build.h"
 #include "scaffold/new_postmortem.h"
+#include "serve/site_server.h"
+#include "cli/serve_command.h"
 #include "search/query.h"
 
 namespace {
@@ -148,6 +150,18 @@ int main(int argc, char** argv) try {
   search->footer("Examples:\n  pmkb search redis aof restore\n  pmkb search -s public \"certificate expired\" --severity SEV1\n"
                  "  pmkb search 'cause:disk-full' --sort newest --json");
 
+  pmkb::serve::ServeOptions serve_options;
+  std::string serve_site = "public";
+  std::string watch_dir;
+  CLI::App* serve = app.add_subcommand("serve", "Serve the built site and a JSON search API (/api/search)");
+  serve->add_option("-s,--site", serve_site, "The built site (the -o of pmkb build)")->capture_default_str();
+  serve->add_option("--host", serve_options.host, "Address to bind; loopback unless you mean to share it")->capture_default_str();
+  serve->add_option("--port", serve_options.port, "Port (0 picks a free one)")->capture_default_str()->check(CLI::Range(0, 65535));
+  serve->add_option("--watch", watch_dir, "Rebuild from this content folder when a file changes, and reload open pages");
+  serve->footer("Examples:\n  pmkb serve                          # http://127.0.0.1:8080/\n"
+                "  pmkb serve --watch content          # rebuild and live-reload while you write\n"
+                "  curl 'http://127.0.0.1:8080/api/search?q=redis+aof&severity=SEV1'");
+
   std::string new_title;
   std::string new_dir = "content";
   CLI::App* create = app.add_subcommand("new", "Start a new postmortem from the default template");
@@ -160,6 +174,17 @@ int main(int argc, char** argv) try {
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : kUsageError;
+  }
+
+  if (*serve) {
+    serve_options.site_dir = serve_site;
+    pmkb::build::BuildOptions watch_options;
+    if (!watch_dir.empty()) {
+      watch_options.content_dir = watch_dir;
+      watch_options.out_dir = serve_site;
+      if (!config_file.empty()) watch_options.config_file = config_file;
+    }
+    return pmkb::cli::run_server(serve_options, watch_dir.empty() ? std::nullopt : std::optional(watch_options));
   }
 
   if (*create) {

@@ -1,5 +1,6 @@
 #include "search/query.h"
 
+#include <sys/stat.h>
 #include <xapian.h>
 
 #include <algorithm>
@@ -54,11 +55,9 @@ std::string date_value(const std::string& iso) {
   return digits;
 }
 
-Xapian::Query build_query(const Xapian::QueryParser& parser_template, const SearchRequest& request) {
-  Xapian::QueryParser parser = parser_template;
+Xapian::Query build_query(Xapian::QueryParser& parser, const SearchRequest& request) {
   const unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
-                         Xapian::QueryParser::FLAG_PARTIAL * 0 | Xapian::QueryParser::FLAG_SPELLING_CORRECTION |
-                         Xapian::QueryParser::FLAG_CJK_NGRAM;
+                         Xapian::QueryParser::FLAG_SPELLING_CORRECTION | Xapian::QueryParser::FLAG_CJK_NGRAM;
   Xapian::Query query = request.query.empty() ? Xapian::Query::MatchAll : parser.parse_query(request.query, flags);
   std::vector<Xapian::Query> filters;
   if (!request.severities.empty()) filters.push_back(filter_query(schema::kSeverity, request.severities));
@@ -124,15 +123,48 @@ void count_facets(const Xapian::MSet& all, SearchResults& results) {
 
 }  // namespace
 
-SearchResults search_site(const std::filesystem::path& site_dir, const SearchRequest& request) {
-  const std::filesystem::path db_path = site_dir / schema::kDatabaseDir;
-  if (!std::filesystem::exists(db_path / "iamglass")) {
-    throw std::runtime_error("no search index at " + db_path.string() + "; run `pmkb build` first (or pass -s OUT)");
+namespace {
+
+// Identifies the index build: a new build swaps in a new directory, and with it a new inode.
+std::pair<std::uintmax_t, std::int64_t> index_identity(const std::filesystem::path& db_path) {
+  struct stat info {};
+  if (::stat((db_path / "iamglass").c_str(), &info) != 0) return {0, 0};
+  return {static_cast<std::uintmax_t>(info.st_ino), static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1000000000 + info.st_mtim.tv_nsec};
+}
+
+}  // namespace
+
+struct Searcher::Impl {
+  std::filesystem::path db_path;
+  Xapian::Database db;
+  Xapian::QueryParser parser;
+  std::pair<std::uintmax_t, std::int64_t> identity;
+};
+
+Searcher::Searcher(std::filesystem::path site_dir) : impl_(std::make_unique<Impl>()) {
+  impl_->db_path = site_dir / schema::kDatabaseDir;
+  if (!std::filesystem::exists(impl_->db_path / "iamglass")) {
+    throw std::runtime_error("no search index at " + impl_->db_path.string() + "; run `pmkb build` first (or pass -s OUT)");
   }
-  Xapian::Database db(db_path.string(), Xapian::DB_OPEN);
-  const Xapian::QueryParser parser = make_parser(db);
-  Xapian::QueryParser spelling_parser = parser;
-  const Xapian::Query query = build_query(spelling_parser, request);
+  impl_->identity = index_identity(impl_->db_path);
+  try {
+    impl_->db = Xapian::Database(impl_->db_path.string(), Xapian::DB_OPEN);
+  } catch (const Xapian::Error& e) {
+    throw std::runtime_error("cannot open the search index " + impl_->db_path.string() + ": " + e.get_description() +
+                             "; rebuild the site with `pmkb build`");
+  }
+  impl_->parser = make_parser(impl_->db);
+}
+
+Searcher::~Searcher() = default;
+Searcher::Searcher(Searcher&&) noexcept = default;
+Searcher& Searcher::operator=(Searcher&&) noexcept = default;
+
+bool Searcher::is_stale() const { return index_identity(impl_->db_path) != impl_->identity; }
+
+SearchResults Searcher::search(const SearchRequest& request) try {
+  Xapian::Database& db = impl_->db;
+  const Xapian::Query query = build_query(impl_->parser, request);
   Xapian::Enquire enquire(db);
   enquire.set_query(query);
   if (request.sort == SortOrder::Newest) enquire.set_sort_by_value_then_relevance(schema::kDateSlot, true);
@@ -165,6 +197,14 @@ SearchResults search_site(const std::filesystem::path& site_dir, const SearchReq
     results.suggestion = corrector.get_corrected_query_string();
   }
   return results;
+} catch (const Xapian::QueryParserError& e) {
+  throw std::invalid_argument("cannot parse the query: " + e.get_msg());
+} catch (const Xapian::Error& e) {
+  throw std::runtime_error("search failed: " + e.get_description() + "; rebuild the site with `pmkb build`");
+}
+
+SearchResults search_site(const std::filesystem::path& site_dir, const SearchRequest& request) {
+  return Searcher(site_dir).search(request);
 }
 
 std::string to_json(const SearchResults& results) {

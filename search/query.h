@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,8 +41,29 @@ struct SearchResults {
   std::string suggestion;  // "did you mean", when the query found little
 };
 
-// Opens the database under `site_dir` read-only and runs `request`.
-// Throws std::runtime_error when there is no index (build first), Xapian::Error when it is broken.
+// A read-only view of a site's index. Not thread-safe: give each thread its own Searcher
+// (Xapian allows many readers). The index is replaced whole by each build; is_stale() tells
+// when a newer one is in place, so that a long-lived reader can reopen.
+class Searcher {
+ public:
+  // Throws std::runtime_error when there is no index (build first), and std::runtime_error
+  // with Xapian's description when it cannot be opened.
+  explicit Searcher(std::filesystem::path site_dir);
+  ~Searcher();
+  Searcher(Searcher&&) noexcept;
+  Searcher& operator=(Searcher&&) noexcept;
+
+  // Throws std::invalid_argument for a malformed request (bad date), std::runtime_error when
+  // the index is broken.
+  SearchResults search(const SearchRequest& request);
+  bool is_stale() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// One-off: opens the database under `site_dir` and runs `request`.
 SearchResults search_site(const std::filesystem::path& site_dir, const SearchRequest& request);
 
 // {"query","total","results":[...],"facets","suggestion"} as in PRODUCT.md §1.

@@ -21,6 +21,7 @@ check 'toml\+\+/'        '^generator/content/'
 check 'md4c'             '^generator/markdown/'
 check 'kainjow/'         '^generator/render/'
 check 'xapian'           '^search/'
+check 'httplib'          '^generator/serve/'
 if grep -rnE '#include [<"](nlohmann|yaml|md4c|kainjow|xapian|CLI|toml)' "$root/generator/model"; then
   echo "boundary violation: model/ must stay plain data"
   status=1
