@@ -14,6 +14,7 @@
 #include "render/site_renderer.h"
 #include "render/theme.h"
 #include "search/indexer.h"
+#include "search/static_index.h"
 #include "search/themes.h"
 
 namespace pmkb::build {
@@ -69,8 +70,10 @@ std::size_t write_site(const model::Site& site, const model::Settings& settings,
   output::StagedOutput staged(options.out_dir);
   staged.write_all(files);
   search::build_index(site, staged.staging_dir() / "xapian");
+  const std::vector<model::OutputFile> client_index = search::build_static_index(staged.staging_dir() / "xapian");
+  staged.write_all(client_index);
   staged.commit();
-  return files.size();
+  return files.size() + client_index.size();
 }
 
 }  // namespace

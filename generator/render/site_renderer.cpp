@@ -60,6 +60,7 @@ std::vector<model::OutputFile> render_site(const model::Site& site, const model:
     pages.render("cause", cause_view(site, cause, settings), "causes/" + cause.id + "/index.html", out);
   }
   pages.render("404", page_view(settings, "", "Page not found"), "404.html", out);
+  pages.render("search", page_view(settings, "../", "Search"), "search/index.html", out);
   for (const auto& [path, bytes] : theme.assets) out.push_back({path, bytes});
   std::sort(out.begin(), out.end(), [](const model::OutputFile& a, const model::OutputFile& b) { return a.path < b.path; });
   return out;

@@ -1,0 +1,188 @@
+#include "search/static_index.h"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "search/document_text.h"
+#include "search/schema.h"
+
+namespace pmkb::search {
+
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr int kFormatVersion = 1;
+
+// Xapian 1.4's BM25Weight with default parameters (k1 = 1, k2 = 0, k3 = 1, b = 0.5,
+// min_normlen = 0.5) for a query term that occurs once in the query.
+double bm25(double doc_count, double termfreq, double wdf, double doclength, double avlength) {
+  double tw = (doc_count - termfreq + 0.5) / (termfreq + 0.5);
+  if (tw < 2) tw = tw * 0.5 + 1;
+  const double termweight = std::log(tw) * 2.0;  // (k1 + 1)
+  const double normlen = std::max(doclength / avlength, 0.5);
+  return termweight * (wdf / (normlen * 0.5 + 0.5 + wdf));
+}
+
+bool is_field_term(const std::string& term) { return !term.empty() && std::isupper(static_cast<unsigned char>(term[0])); }
+
+// The first `length` bytes of a term, widened to a whole UTF-8 character, as a file-safe name.
+std::string prefix_name(const std::string& term, std::size_t length) {
+  std::size_t end = std::min(length, term.size());
+  while (end < term.size() && (static_cast<unsigned char>(term[end]) & 0xC0) == 0x80) ++end;
+  std::string name;
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (std::size_t i = 0; i < end; ++i) {
+    const auto c = static_cast<unsigned char>(term[i]);
+    if (std::isalnum(c)) {
+      name += static_cast<char>(c);
+    } else {
+      name += '_';
+      name += kHex[c >> 4];
+      name += kHex[c & 15];
+    }
+  }
+  return name;
+}
+
+struct TermData {
+  std::vector<std::string> words;  // surface words that map to this term
+  Json postings = Json::array();
+};
+
+// Files words by prefix: a shard holds its words, each word's term and that term's postings.
+// A shard over the size limit keeps the words no longer than its prefix and hands the others
+// to shards one character longer. The browser looks a word up in the longest shard name that
+// is a prefix of it.
+class ShardWriter {
+ public:
+  ShardWriter(const std::map<std::string, TermData>& terms, const StaticIndexLimits& limits) : terms_(terms), limits_(limits) {}
+
+  void write(std::vector<model::OutputFile>& out, std::vector<std::string>& names) {
+    std::vector<std::pair<std::string, const std::string*>> words;  // word -> term
+    for (const auto& [term, data] : terms_) {
+      for (const auto& word : data.words) words.emplace_back(word, &term);
+    }
+    std::sort(words.begin(), words.end());
+    file(words, 1, out, names);
+  }
+
+ private:
+  using Words = std::vector<std::pair<std::string, const std::string*>>;
+
+  void file(const Words& words, std::size_t length, std::vector<model::OutputFile>& out, std::vector<std::string>& names) {
+    std::map<std::string, Words> by_prefix;
+    for (const auto& entry : words) by_prefix[prefix_name(entry.first, length)].push_back(entry);
+    for (const auto& [prefix, group] : by_prefix) {
+      std::string bytes = shard(group);
+      if (bytes.size() <= limits_.max_shard_bytes || length >= limits_.max_prefix) {
+        names.push_back(prefix);
+        out.push_back({"search/terms/" + prefix + ".json", std::move(bytes)});
+        continue;
+      }
+      Words kept;
+      Words deeper;
+      for (const auto& entry : group) (prefix_name(entry.first, length + 1) == prefix ? kept : deeper).push_back(entry);
+      names.push_back(prefix);
+      out.push_back({"search/terms/" + prefix + ".json", shard(kept)});
+      file(deeper, length + 1, out, names);
+    }
+  }
+
+  std::string shard(const Words& group) const {
+    Json shard = {{"w", Json::object()}, {"p", Json::object()}};
+    for (const auto& [word, term] : group) {
+      shard["w"][word] = *term;
+      shard["p"][*term] = terms_.at(*term).postings;
+    }
+    return shard.dump(-1, ' ', false, Json::error_handler_t::replace);
+  }
+
+  const std::map<std::string, TermData>& terms_;
+  const StaticIndexLimits& limits_;
+};
+
+Json doc_fragment(const Xapian::Document& doc, const StaticIndexLimits& limits) {
+  Json record = Json::parse(doc.get_data(), nullptr, false);
+  if (record.is_discarded()) return Json::object();
+  Json sections = Json::object();
+  for (const auto& name : section_names()) {
+    std::string text = record["sections"].value(name, std::string());
+    if (text.size() > limits.section_chars) {
+      std::size_t cut = limits.section_chars;
+      while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+      text.resize(cut);
+    }
+    if (!text.empty()) sections[name] = text;
+  }
+  record["sections"] = sections;
+  return record;
+}
+
+}  // namespace
+
+std::vector<model::OutputFile> build_static_index(const std::filesystem::path& db_dir, const StaticIndexLimits& limits) {
+  const Xapian::Database db(db_dir.string());
+  const double doc_count = db.get_doccount();
+  const double avlength = std::max(1.0, db.get_avlength());
+  const Xapian::Stem stemmer = schema::stemmer_for("en");
+
+  // Searchable terms: stemmed "Z" terms, and unprefixed terms with no stemmed form (CJK n-grams,
+  // numbers). Each surface word points at the term the query parser would look up.
+  std::map<std::string, TermData> terms;
+  for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it) {
+    const std::string term = *it;
+    if (term.empty() || is_field_term(term)) continue;
+    const std::string stemmed = "Z" + stemmer(term);
+    const std::string target = db.term_exists(stemmed) ? stemmed : term;
+    terms[target].words.push_back(term);
+  }
+  for (auto& [term, data] : terms) {
+    const double termfreq = db.get_termfreq(term);
+    Xapian::docid previous = 0;
+    for (auto post = db.postlist_begin(term); post != db.postlist_end(term); ++post) {
+      const double weight = bm25(doc_count, termfreq, post.get_wdf(), db.get_doclength(*post), avlength);
+      data.postings.push_back(*post - previous);
+      data.postings.push_back(static_cast<int>(std::lround(weight * 100)));
+      previous = *post;
+    }
+  }
+
+  std::vector<model::OutputFile> out;
+  std::vector<std::string> shard_names;
+  ShardWriter(terms, limits).write(out, shard_names);
+
+  std::map<std::string, std::map<std::string, std::vector<Xapian::docid>>> facets;
+  const std::pair<std::string_view, const char*> kFacets[] = {
+      {schema::kSeverity, "severity"}, {schema::kService, "service"}, {schema::kCause, "cause"}, {schema::kYear, "year"}};
+  for (const auto& [prefix, facet] : kFacets) {
+    for (auto it = db.allterms_begin(std::string(prefix)); it != db.allterms_end(std::string(prefix)); ++it) {
+      const std::string term = *it;
+      const std::string value = term.substr(prefix.size());
+      if (value.empty() || (prefix.size() == 1 && std::isupper(static_cast<unsigned char>(value[0])))) continue;
+      for (auto post = db.postlist_begin(term); post != db.postlist_end(term); ++post) facets[facet][value].push_back(*post);
+    }
+  }
+  Json facet_names = Json::array();
+  for (const auto& [facet, values] : facets) {
+    facet_names.push_back(facet);
+    out.push_back({"search/filters/" + facet + ".json", Json(values).dump(-1, ' ', false, Json::error_handler_t::replace)});
+  }
+  for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
+    out.push_back({"search/docs/" + std::to_string(*it) + ".json",
+                   doc_fragment(db.get_document(*it), limits).dump(-1, ' ', false, Json::error_handler_t::replace)});
+  }
+  std::sort(shard_names.begin(), shard_names.end());
+  const Json meta = {{"version", kFormatVersion}, {"documents", static_cast<int>(doc_count)}, {"shards", shard_names},
+                     {"facets", facet_names}};
+  out.push_back({"search/meta.json", meta.dump(-1, ' ', false, Json::error_handler_t::replace)});
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+  return out;
+}
+
+}  // namespace pmkb::search

@@ -1,0 +1,31 @@
+// The client-side search index for static hosting (in the spirit of Pagefind), generated from
+// the built Xapian database so that words, stems and weights match `pmkb search` exactly.
+//
+// Layout under "search/":
+//   meta.json               document count, shard names, facets, format version
+//   terms/<prefix>.json     {"w": {word: term}, "p": {term: [doc, weight, doc, weight...]}}:
+//                           words map to stemmed terms (no stemmer needed in the browser);
+//                           postings hold doc numbers (delta-encoded) and BM25 weights x100,
+//                           computed as Xapian's BM25Weight does with its default parameters.
+//                           Shards are split by longer prefixes until each is small.
+//   docs/<n>.json           one incident's title, url, metadata and section texts (snippets)
+//   filters/<facet>.json    {value: [doc numbers]} for severity, service, cause and year
+#pragma once
+
+#include <filesystem>
+#include <vector>
+
+#include "model/output_file.h"
+
+namespace pmkb::search {
+
+struct StaticIndexLimits {
+  std::size_t max_shard_bytes = 48 * 1024;  // a shard larger than this is split by a longer prefix
+  std::size_t max_prefix = 4;
+  std::size_t section_chars = 1200;          // per section in docs/<n>.json, for snippets
+};
+
+// Reads the Xapian database at `db_dir` and returns the files to write under the site.
+std::vector<model::OutputFile> build_static_index(const std::filesystem::path& db_dir, const StaticIndexLimits& limits = {});
+
+}  // namespace pmkb::search
