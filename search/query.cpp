@@ -58,7 +58,18 @@ std::string date_value(const std::string& iso) {
 Xapian::Query build_query(Xapian::QueryParser& parser, const SearchRequest& request) {
   const unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
                          Xapian::QueryParser::FLAG_SPELLING_CORRECTION | Xapian::QueryParser::FLAG_CJK_NGRAM;
-  Xapian::Query query = request.query.empty() ? Xapian::Query::MatchAll : parser.parse_query(request.query, flags);
+  Xapian::Query query = Xapian::Query::MatchAll;
+  if (!request.query.empty()) {
+    // Any word may match, but an incident that matches every word of the query counts
+    // kCoordinationBoost times more: OR(words) + boost * AND(words) (static_index.h mirrors it).
+    query = parser.parse_query(request.query, flags);
+    parser.set_default_op(Xapian::Query::OP_AND);
+    const Xapian::Query all = parser.parse_query(request.query, flags);
+    parser.set_default_op(Xapian::Query::OP_OR);
+    if (query.get_num_subqueries() > 1 && all.get_type() == Xapian::Query::OP_AND) {
+      query = Xapian::Query(Xapian::Query::OP_OR, query, Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, all, schema::kCoordinationBoost));
+    }
+  }
   std::vector<Xapian::Query> filters;
   if (!request.severities.empty()) filters.push_back(filter_query(schema::kSeverity, request.severities));
   if (!request.services.empty()) filters.push_back(filter_query(schema::kService, request.services));

@@ -39,6 +39,10 @@ inline constexpr Xapian::termcount kRootCauseWeight = 4;
 inline constexpr Xapian::termcount kSummaryWeight = 2;
 inline constexpr Xapian::termcount kBodyWeight = 1;
 
+/*** Ranking ***/
+// An incident that matches every word of a query gets this much of its weight again.
+inline constexpr double kCoordinationBoost = 1.0;
+
 // Stemming language for an ISO 639-1 code ("en", "de", ...); English when unknown.
 Xapian::Stem stemmer_for(std::string_view language);
 

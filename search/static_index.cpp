@@ -179,7 +179,7 @@ std::vector<model::OutputFile> build_static_index(const std::filesystem::path& d
   }
   std::sort(shard_names.begin(), shard_names.end());
   const Json meta = {{"version", kFormatVersion}, {"documents", static_cast<int>(doc_count)}, {"shards", shard_names},
-                     {"facets", facet_names}};
+                     {"facets", facet_names}, {"coordination_boost", schema::kCoordinationBoost}};
   out.push_back({"search/meta.json", meta.dump(-1, ' ', false, Json::error_handler_t::replace)});
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
   return out;

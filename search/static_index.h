@@ -2,7 +2,9 @@
 // the built Xapian database so that words, stems and weights match `pmkb search` exactly.
 //
 // Layout under "search/":
-//   meta.json               document count, shard names, facets, format version
+//   meta.json               document count, shard names, facets, format version, and the
+//                           coordination boost (an incident matching every query word counts
+//                           1 + boost times), as pmkb search applies it
 //   terms/<prefix>.json     {"w": {word: term}, "p": {term: [doc, weight, doc, weight...]}}:
 //                           words map to stemmed terms (no stemmer needed in the browser);
 //                           postings hold doc numbers (delta-encoded) and BM25 weights x100,

@@ -165,18 +165,28 @@
           return lookup(w, options.prefix && i === unique.length - 1 && words[words.length - 1] === w);
         })).then(function (perWord) {
           var scores = new Map();
+          var wordsMatched = new Map();
           var seenTerms = new Set();
           perWord.forEach(function (entries) {
+            var docsOfWord = new Set();
             entries.forEach(function (entry) {
-              if (seenTerms.has(entry.term)) return;
-              seenTerms.add(entry.term);
               var doc = 0;
               for (var i = 0; i < entry.postings.length; i += 2) {
                 doc += entry.postings[i];
-                scores.set(doc, (scores.get(doc) || 0) + entry.postings[i + 1]);
+                docsOfWord.add(doc);
+                if (!seenTerms.has(entry.term)) scores.set(doc, (scores.get(doc) || 0) + entry.postings[i + 1]);
               }
+              seenTerms.add(entry.term);
             });
+            docsOfWord.forEach(function (d) { wordsMatched.set(d, (wordsMatched.get(d) || 0) + 1); });
           });
+          // As pmkb search does: matching every word of the query counts (1 + boost) times.
+          var boost = meta.coordination_boost || 0;
+          if (perWord.length > 1 && boost) {
+            scores.forEach(function (score, d) {
+              if (wordsMatched.get(d) === perWord.length) scores.set(d, score * (1 + boost));
+            });
+          }
           if (unique.length === 0) {
             for (var d = 1; d <= meta.documents; d++) scores.set(d, 0);
           }
