@@ -235,7 +235,8 @@
     var piece = text.slice(start, start + length);
     var html = escapeHtml(piece);
     stems.filter(function (s) { return s.length > 1; }).forEach(function (s) {
-      var pattern = new RegExp("(" + escapeHtml(s).replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + "[\\p{L}\\p{N}]*)", "giu");
+      // Only at the start of a word: "red" (from "redis") must not mark "triggered".
+      var pattern = new RegExp("(?<![\\p{L}\\p{N}])(" + escapeHtml(s).replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + "[\\p{L}\\p{N}]*)", "giu");
       html = html.replace(pattern, "<mark>$1</mark>");
     });
     return { section: best, html: (start > 0 ? "…" : "") + html + (start + length < text.length ? "…" : "") };
