@@ -26,6 +26,7 @@ struct OutputOptions {
   std::string format = "text";
   bool strict = false;
   bool quiet = false;
+  bool timings = false;
 };
 
 Format parse_format(const std::string& name) {
@@ -48,6 +49,13 @@ int report(const pmkb::build::BuildResult& result, const OutputOptions& output, 
               << " warnings, " << d.count(pmkb::diag::Level::Info) << " notes in " << seconds << " s";
     if (result.summary.files_written > 0) std::cerr << "; wrote " << out_dir;
     std::cerr << "\n";
+  }
+  if (output.timings) {
+    for (const auto& [stage, seconds] : result.summary.stage_seconds) {
+      char line[96];
+      std::snprintf(line, sizeof line, "  %-16s %8.3f s\n", stage.c_str(), seconds);
+      std::cerr << line;
+    }
   }
   if (errors > 0 || (output.strict && warnings > 0)) return kContentErrors;
   return 0;
@@ -98,6 +106,7 @@ void add_output_options(CLI::App* command, OutputOptions& output) {
       ->check(CLI::IsMember({"text", "json", "github"}));
   command->add_flag("--strict", output.strict, "Exit with status 1 on warnings too, not only errors");
   command->add_flag("-q,--quiet", output.quiet, "Do not print the summary line");
+  command->add_flag("--timings", output.timings, "Print how long each stage took");
 }
 
 }  // namespace

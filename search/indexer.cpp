@@ -19,32 +19,45 @@ std::string lower(std::string s) {
   return s;
 }
 
-void index_field(Xapian::TermGenerator& generator, const std::string& text, Xapian::termcount weight,
-                 std::string_view prefix, bool positions) {
-  if (text.empty()) return;
-  if (positions) {
-    generator.index_text(text, weight, std::string(prefix));
-    generator.index_text(text, weight);
-  } else {
-    generator.index_text_without_positions(text, weight, std::string(prefix));
-    generator.index_text_without_positions(text, weight);
+// The text that counts most (title, summary, root cause) is indexed with positions, for
+// phrase queries, and feeds the spelling dictionary; the rest without either: positions and
+// spelling data are most of an index's size and build time.
+struct Generators {
+  Xapian::TermGenerator strong;  // positions + spelling
+  Xapian::TermGenerator plain;   // neither
+
+  void start(Xapian::Document& doc, const Xapian::Stem& stemmer) {
+    strong.set_document(doc);
+    plain.set_document(doc);
+    strong.set_stemmer(stemmer);
+    plain.set_stemmer(stemmer);
   }
-  generator.increase_termpos();
+};
+
+void index_strong(Generators& g, const std::string& text, Xapian::termcount weight, std::string_view prefix) {
+  if (text.empty()) return;
+  g.strong.index_text(text, weight);                                  // free text
+  g.strong.index_text(text, 1, std::string(prefix));                  // field queries ("title:")
+  g.strong.increase_termpos();
 }
 
-Xapian::Document make_document(const model::AnalyzedIncident& entry, Xapian::TermGenerator& generator) {
+void index_plain(Generators& g, const std::string& text, std::string_view prefix) {
+  if (text.empty()) return;
+  g.plain.index_text_without_positions(text, 1, std::string(prefix));
+}
+
+Xapian::Document make_document(const model::AnalyzedIncident& entry, Generators& generators) {
   const model::Incident& incident = entry.incident;
   const DocumentText text = document_text(incident);
   Xapian::Document doc;
-  generator.set_document(doc);
-  generator.set_stemmer(schema::stemmer_for(incident.language));
-  index_field(generator, incident.title, schema::kTitleWeight, schema::kTitle, true);
-  index_field(generator, text.root_cause, schema::kRootCauseWeight, schema::kRootCause, true);
-  index_field(generator, text.summary, schema::kSummaryWeight, schema::kSummary, true);
-  index_field(generator, text.resolution, schema::kBodyWeight, schema::kResolution, false);
-  index_field(generator, text.timeline, schema::kBodyWeight, schema::kTimeline, false);
-  index_field(generator, text.actions, schema::kBodyWeight, schema::kActions, false);
-  generator.index_text_without_positions(incident.body_text, schema::kBodyWeight);
+  generators.start(doc, schema::stemmer_for(incident.language));
+  index_strong(generators, incident.title, schema::kTitleWeight, schema::kTitle);
+  index_strong(generators, text.root_cause, schema::kRootCauseWeight, schema::kRootCause);
+  index_strong(generators, text.summary, schema::kSummaryWeight, schema::kSummary);
+  index_plain(generators, text.timeline, schema::kTimeline);
+  index_plain(generators, text.actions, schema::kActions);
+  // The whole body once more, unprefixed: every word is findable, the sections above weigh more.
+  generators.plain.index_text_without_positions(incident.body_text, schema::kBodyWeight);
 
   doc.add_boolean_term(std::string(schema::kId) + incident.id);
   doc.add_boolean_term(std::string(schema::kSource) + incident.source);
@@ -67,13 +80,15 @@ Xapian::Document make_document(const model::AnalyzedIncident& entry, Xapian::Ter
 
 void build_index(const model::Site& site, const std::filesystem::path& db_dir) {
   Xapian::WritableDatabase db(db_dir.string(), Xapian::DB_CREATE);
-  Xapian::TermGenerator generator;
-  generator.set_database(db);
-  generator.set_flags(Xapian::TermGenerator::FLAG_SPELLING | Xapian::TermGenerator::FLAG_CJK_NGRAM);
-  generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+  Generators generators;
+  generators.strong.set_database(db);
+  generators.strong.set_flags(Xapian::TermGenerator::FLAG_SPELLING | Xapian::TermGenerator::FLAG_CJK_NGRAM);
+  generators.plain.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
+  generators.strong.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+  generators.plain.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
   db.begin_transaction();
   for (const auto& entry : site.incidents) {
-    Xapian::Document doc = make_document(entry, generator);
+    Xapian::Document doc = make_document(entry, generators);
     db.replace_document(std::string(schema::kId) + entry.incident.id, doc);
   }
   db.commit_transaction();

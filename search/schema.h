@@ -11,14 +11,14 @@ namespace pmkb::search::schema {
 // Where the database lives under the output directory.
 inline constexpr std::string_view kDatabaseDir = "xapian";
 
-/*** Weighted free-text fields (also indexed without prefix, for plain queries) ***/
-inline constexpr std::string_view kTitle = "S";           // title; wdf x5, positions
-inline constexpr std::string_view kSummary = "XSUM";      // summary and impact; wdf x2, positions
-inline constexpr std::string_view kRootCause = "XRC";     // root cause, contributing factors, trigger; wdf x4, positions
-inline constexpr std::string_view kResolution = "XRES";   // resolution and lessons; wdf x1
-inline constexpr std::string_view kTimeline = "XTL";      // timeline entries; wdf x1
-inline constexpr std::string_view kActions = "XACT";      // action items; wdf x1
-// The rest of the body is indexed without prefix, wdf x1, without positions.
+/*** Fields for fielded queries ("title:", "rootcause:") ***/
+// Free text is indexed without prefix: title wdf x5, root cause x4 and summary x2 with
+// positions (phrase queries) and spelling data, then the whole body x1 without positions.
+inline constexpr std::string_view kTitle = "S";           // title, positions
+inline constexpr std::string_view kSummary = "XSUM";      // summary and impact, positions
+inline constexpr std::string_view kRootCause = "XRC";     // root cause, contributing factors, trigger, positions
+inline constexpr std::string_view kTimeline = "XTL";      // timeline entries
+inline constexpr std::string_view kActions = "XACT";      // action items
 
 /*** Boolean filter terms (lower-case values after the prefix) ***/
 inline constexpr std::string_view kId = "Q";              // unique id: replace_document() key

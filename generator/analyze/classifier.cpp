@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <unordered_map>
 
 #include "text/text.h"
 
@@ -45,51 +46,105 @@ bool word_matches(const std::string& pattern, const std::string& word) {
   return word == pattern;
 }
 
-bool phrase_in(const std::vector<std::string>& phrase, const std::vector<std::string>& words) {
-  if (phrase.empty() || phrase.size() > words.size()) return false;
-  for (std::size_t i = 0; i + phrase.size() <= words.size(); ++i) {
-    bool all = true;
-    for (std::size_t k = 0; k < phrase.size() && all; ++k) all = word_matches(phrase[k], words[i + k]);
-    if (all) return true;
-  }
-  return false;
-}
-
-// Terms -> alternatives -> words, tokenized once.
-using CompiledTerms = std::vector<std::vector<std::vector<std::string>>>;
-struct CompiledRule {
-  CompiledTerms all_of;
-  CompiledTerms none_of;
+// The taxonomy's rules, compiled once: every alternative phrase is indexed by its first word
+// (exact words in one table, prefixes such as "misconfig*" in another), so that a sentence
+// only looks up its own words instead of testing every rule.
+struct Alternative {
+  std::vector<std::string> words;  // patterns; a trailing '*' is a prefix
+  std::size_t term = 0;            // index into CompiledTaxonomy::terms
 };
 
-CompiledTerms compile_terms(const std::vector<std::vector<std::string>>& terms) {
-  CompiledTerms compiled;
-  for (const auto& alternatives : terms) {
-    auto& term = compiled.emplace_back();
-    for (const auto& alternative : alternatives) {
-      std::vector<std::string> phrase;
-      for (const auto& part : text::split(alternative, ' ')) {
-        if (part.empty()) continue;
-        const bool prefix = part.back() == '*';
-        auto tokens = words_of(prefix ? std::string_view(part).substr(0, part.size() - 1) : std::string_view(part));
-        for (std::size_t t = 0; t < tokens.size(); ++t) phrase.push_back(tokens[t] + (prefix && t + 1 == tokens.size() ? "*" : ""));
+struct Term {
+  std::size_t rule = 0;
+  bool negated = false;
+};
+
+struct Rule {
+  std::size_t cause = 0;
+  std::size_t required = 0;  // terms that must match
+};
+
+class CompiledTaxonomy {
+ public:
+  explicit CompiledTaxonomy(const model::Taxonomy& taxonomy) {
+    for (std::size_t c = 0; c < taxonomy.causes.size(); ++c) {
+      for (const auto& rule : taxonomy.causes[c].rules) {
+        const std::size_t r = rules_.size();
+        rules_.push_back({c, rule.all_of.size()});
+        add_terms(rule.all_of, r, false);
+        add_terms(rule.none_of, r, true);
       }
-      if (!phrase.empty()) term.push_back(std::move(phrase));
     }
   }
-  return compiled;
-}
 
-CompiledRule compile(const model::MatchRule& rule) { return {compile_terms(rule.all_of), compile_terms(rule.none_of)}; }
+  // The causes (indexes into the taxonomy) that some rule finds in the sentence.
+  std::vector<std::size_t> causes_in(std::string_view sentence) const {
+    const std::vector<std::string> words = words_of(sentence);
+    std::vector<bool> term_hit(terms_.size(), false);
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      const std::string& word = words[i];
+      if (auto it = exact_.find(word); it != exact_.end()) check(it->second, words, i, term_hit);
+      for (std::size_t length = 1; length <= word.size(); ++length) {
+        if (auto it = prefix_.find(word.substr(0, length)); it != prefix_.end()) check(it->second, words, i, term_hit);
+      }
+    }
+    std::vector<std::size_t> required(rules_.size(), 0);
+    std::vector<bool> vetoed(rules_.size(), false);
+    for (std::size_t t = 0; t < terms_.size(); ++t) {
+      if (!term_hit[t]) continue;
+      if (terms_[t].negated) vetoed[terms_[t].rule] = true;
+      else ++required[terms_[t].rule];
+    }
+    std::vector<std::size_t> causes;
+    for (std::size_t r = 0; r < rules_.size(); ++r) {
+      if (!vetoed[r] && required[r] == rules_[r].required && rules_[r].required > 0) causes.push_back(rules_[r].cause);
+    }
+    std::sort(causes.begin(), causes.end());
+    causes.erase(std::unique(causes.begin(), causes.end()), causes.end());
+    return causes;
+  }
 
-bool term_in(const std::vector<std::vector<std::string>>& alternatives, const std::vector<std::string>& words) {
-  return std::any_of(alternatives.begin(), alternatives.end(), [&](const auto& phrase) { return phrase_in(phrase, words); });
-}
+ private:
+  void add_terms(const std::vector<std::vector<std::string>>& terms, std::size_t rule, bool negated) {
+    for (const auto& alternatives : terms) {
+      const std::size_t term = terms_.size();
+      terms_.push_back({rule, negated});
+      for (const auto& alternative : alternatives) {
+        Alternative alt{{}, term};
+        for (const auto& part : text::split(alternative, ' ')) {
+          if (part.empty()) continue;
+          const bool prefix = part.back() == '*';
+          auto tokens = words_of(prefix ? std::string_view(part).substr(0, part.size() - 1) : std::string_view(part));
+          for (std::size_t k = 0; k < tokens.size(); ++k) alt.words.push_back(tokens[k] + (prefix && k + 1 == tokens.size() ? "*" : ""));
+        }
+        if (alt.words.empty()) continue;
+        const std::string& first = alt.words.front();
+        const std::size_t index = alternatives_.size();
+        alternatives_.push_back(std::move(alt));
+        if (first.back() == '*') prefix_[first.substr(0, first.size() - 1)].push_back(index);
+        else exact_[first].push_back(index);
+      }
+    }
+  }
 
-bool matches(const CompiledRule& rule, const std::vector<std::string>& words) {
-  return std::all_of(rule.all_of.begin(), rule.all_of.end(), [&](const auto& t) { return term_in(t, words); }) &&
-         std::none_of(rule.none_of.begin(), rule.none_of.end(), [&](const auto& t) { return term_in(t, words); });
-}
+  // Marks the terms of the alternatives whose whole phrase starts at words[at].
+  void check(const std::vector<std::size_t>& candidates, const std::vector<std::string>& words, std::size_t at,
+             std::vector<bool>& term_hit) const {
+    for (std::size_t index : candidates) {
+      const Alternative& alt = alternatives_[index];
+      if (term_hit[alt.term] || at + alt.words.size() > words.size()) continue;
+      bool all = true;
+      for (std::size_t k = 1; k < alt.words.size() && all; ++k) all = word_matches(alt.words[k], words[at + k]);
+      if (all) term_hit[alt.term] = true;
+    }
+  }
+
+  std::vector<Rule> rules_;
+  std::vector<Term> terms_;
+  std::vector<Alternative> alternatives_;
+  std::unordered_map<std::string, std::vector<std::size_t>> exact_;
+  std::unordered_map<std::string, std::vector<std::size_t>> prefix_;
+};
 
 bool is_hedged(std::string_view lower) {
   for (std::string_view cue : {"suspect", "assum", "initially thought", "first thought", "we thought", "ruled out", "rule out",
@@ -146,16 +201,15 @@ struct Evidence {
 }  // namespace
 
 bool rule_matches(const model::MatchRule& rule, std::string_view sentence) {
-  return matches(compile(rule), words_of(sentence));
+  model::Taxonomy one;
+  one.causes.push_back({"rule", "rule", "", "", {rule}});
+  return !CompiledTaxonomy(one).causes_in(sentence).empty();
 }
 
-std::vector<model::CauseMatch> classify_incident(const model::Incident& incident, const model::Taxonomy& taxonomy,
-                                                 const ClassifierWeights& weights) {
-  std::vector<std::vector<CompiledRule>> rules;
-  for (const model::Cause& cause : taxonomy.causes) {
-    auto& compiled = rules.emplace_back();
-    for (const auto& rule : cause.rules) compiled.push_back(compile(rule));
-  }
+namespace {
+
+std::vector<model::CauseMatch> classify_with(const model::Incident& incident, const model::Taxonomy& taxonomy,
+                                             const CompiledTaxonomy& compiled, const ClassifierWeights& weights) {
   std::map<std::string, Evidence> evidence;
   for (const model::Passage& passage : incident.passages) {
     const double base = region_weight(passage, weights);
@@ -165,14 +219,11 @@ std::vector<model::CauseMatch> classify_incident(const model::Incident& incident
       for (const auto& [start, start_line] : passage.line_starts) {
         if (start <= offset) line = start_line;
       }
-      const auto words = words_of(sentence);
-      if (words.empty()) continue;
-      const std::string lower = text::to_lower(sentence);
-      const double weight = base * (is_hedged(lower) ? weights.hedged : 1.0);
-      for (std::size_t c = 0; c < taxonomy.causes.size(); ++c) {
+      const std::vector<std::size_t> found = compiled.causes_in(sentence);
+      if (found.empty()) continue;
+      const double weight = base * (is_hedged(text::to_lower(sentence)) ? weights.hedged : 1.0);
+      for (std::size_t c : found) {
         const model::Cause& cause = taxonomy.causes[c];
-        const bool hit = std::any_of(rules[c].begin(), rules[c].end(), [&](const CompiledRule& rule) { return matches(rule, words); });
-        if (!hit) continue;
         Evidence& e = evidence[cause.id];
         e.score = std::min(weights.cap, e.score + weight);
         if (weight > e.best) {
@@ -204,8 +255,6 @@ std::vector<model::CauseMatch> classify_incident(const model::Incident& incident
   return matches;
 }
 
-namespace {
-
 bool is_related_cause(const model::Taxonomy& taxonomy, const std::string& a, const std::string& b) {
   if (a == b) return true;
   const model::Cause* ca = taxonomy.find(a);
@@ -214,8 +263,8 @@ bool is_related_cause(const model::Taxonomy& taxonomy, const std::string& a, con
 }
 
 std::vector<model::CauseMatch> causes_of(const model::Incident& incident, const model::Settings& settings,
-                                         diag::Diagnostics& diagnostics) {
-  std::vector<model::CauseMatch> inferred = classify_incident(incident, settings.taxonomy);
+                                         const CompiledTaxonomy& compiled, diag::Diagnostics& diagnostics) {
+  std::vector<model::CauseMatch> inferred = classify_with(incident, settings.taxonomy, compiled, {});
   std::vector<model::CauseMatch> declared;
   for (const auto& d : incident.declared_causes) {
     const model::Cause* cause = settings.taxonomy.find(d.id);
@@ -250,12 +299,18 @@ std::vector<model::CauseMatch> causes_of(const model::Incident& incident, const 
 
 }  // namespace
 
+std::vector<model::CauseMatch> classify_incident(const model::Incident& incident, const model::Taxonomy& taxonomy,
+                                                 const ClassifierWeights& weights) {
+  return classify_with(incident, taxonomy, CompiledTaxonomy(taxonomy), weights);
+}
+
 std::vector<std::vector<model::CauseMatch>> classify_all(const std::vector<model::Incident>& incidents,
                                                          const model::Settings& settings, diag::Diagnostics& diagnostics) {
+  const CompiledTaxonomy compiled(settings.taxonomy);
   std::vector<std::vector<model::CauseMatch>> out;
   out.reserve(incidents.size());
   for (const auto& incident : incidents) {
-    out.push_back(causes_of(incident, settings, diagnostics));
+    out.push_back(causes_of(incident, settings, compiled, diagnostics));
     if (out.back().empty()) {
       const auto it = incident.provenance.find(model::Field::RootCause);
       const int line = it != incident.provenance.end() ? it->second.line : 1;

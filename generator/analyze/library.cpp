@@ -28,10 +28,14 @@ class Relater {
       for (const auto& cause : entries[i].causes) by_cause_[cause.id].push_back(i);
       for (const auto& service : entries[i].incident.services) by_service_[service].push_back(i);
     }
+    // Groups ordered by incident id, so that ties break the same way whatever the input order.
+    const auto by_id = [&](std::size_t a, std::size_t b) { return entries[a].incident.id < entries[b].incident.id; };
+    for (auto& [cause, group] : by_cause_) std::sort(group.begin(), group.end(), by_id);
+    for (auto& [service, group] : by_service_) std::sort(group.begin(), group.end(), by_id);
     for (const auto& s : similarities) {
       if (s.a >= n || s.b >= n || s.a == s.b) continue;
-      similarity_[{s.a, s.b}] = s.score;
-      similarity_[{s.b, s.a}] = s.score;
+      neighbours_[s.a][s.b] = s.score;
+      neighbours_[s.b][s.a] = s.score;
     }
   }
 
@@ -49,23 +53,42 @@ class Relater {
   using Candidates = std::vector<std::pair<std::size_t, RelatedIncident>>;
 
   double similarity(std::size_t a, std::size_t b) const {
-    auto it = similarity_.find({a, b});
-    return it == similarity_.end() ? 0.0 : it->second;
+    auto it = neighbours_.find(a);
+    if (it == neighbours_.end()) return 0.0;
+    auto jt = it->second.find(b);
+    return jt == it->second.end() ? 0.0 : jt->second;
   }
 
-  // The rarest shared cause is the reason; rarer causes, then similar text, rank first.
+  bool has_cause(std::size_t index, const std::string& id) const {
+    const auto& causes = entries_[index].causes;
+    return std::any_of(causes.begin(), causes.end(), [&](const CauseMatch& c) { return c.id == id; });
+  }
+
+  // The rarest shared cause is the reason; rarer causes, then similar text, then id rank first.
+  // Within one cause only similar incidents and the first few by id can make the list, so big
+  // groups cost no more than small ones.
   Candidates same_cause(std::size_t i) const {
     const double n = static_cast<double>(entries_.size());
     std::map<std::size_t, RelatedIncident> best;
+    const auto offer = [&](std::size_t other, const std::string& cause, double score) {
+      RelatedIncident r{entries_[other].incident.id, RelationKind::SameCause, cause, score};
+      auto [it, inserted] = best.emplace(other, r);
+      if (!inserted && r.score > it->second.score) it->second = r;
+    };
     for (const auto& cause : entries_[i].causes) {
       const auto& group = by_cause_.at(cause.id);
       if (group.size() < 2 || group.size() > guard_) continue;
       const double rarity = std::log((n + 1) / static_cast<double>(group.size()));
-      for (std::size_t other : group) {
+      if (auto it = neighbours_.find(i); it != neighbours_.end()) {
+        for (const auto& [other, score] : it->second) {
+          if (has_cause(other, cause.id)) offer(other, cause.id, rarity + score);
+        }
+      }
+      std::size_t taken = 0;
+      for (std::size_t other : group) {  // by id
         if (other == i) continue;
-        RelatedIncident r{entries_[other].incident.id, RelationKind::SameCause, cause.id, rarity + similarity(i, other)};
-        auto [it, inserted] = best.emplace(other, r);
-        if (!inserted && r.score > it->second.score) it->second = r;
+        offer(other, cause.id, rarity + similarity(i, other));
+        if (++taken > limits_.max_same_cause) break;
       }
     }
     return Candidates(best.begin(), best.end());
@@ -73,9 +96,10 @@ class Relater {
 
   Candidates similar(std::size_t i) const {
     Candidates out;
-    for (std::size_t other = 0; other < entries_.size(); ++other) {
-      const double score = other == i ? 0 : similarity(i, other);
-      if (score >= limits_.min_similarity) out.push_back({other, {entries_[other].incident.id, RelationKind::Similar, "", score}});
+    if (auto it = neighbours_.find(i); it != neighbours_.end()) {
+      for (const auto& [other, score] : it->second) {
+        if (score >= limits_.min_similarity) out.push_back({other, {entries_[other].incident.id, RelationKind::Similar, "", score}});
+      }
     }
     return out;
   }
@@ -85,9 +109,11 @@ class Relater {
     for (const auto& service : entries_[i].incident.services) {
       const auto& group = by_service_.at(service);
       if (group.size() < 2 || group.size() > guard_) continue;
-      for (std::size_t other : group) {
+      std::size_t taken = 0;
+      for (std::size_t other : group) {  // by id
         if (other == i) continue;
         out.push_back({other, {entries_[other].incident.id, RelationKind::SameService, service, 1.0 / static_cast<double>(group.size())}});
+        if (++taken > limits_.max_same_service) break;
       }
     }
     return out;
@@ -110,7 +136,7 @@ class Relater {
   std::size_t guard_ = 0;
   std::map<std::string, std::vector<std::size_t>> by_cause_;
   std::map<std::string, std::vector<std::size_t>> by_service_;
-  std::map<std::pair<std::size_t, std::size_t>, double> similarity_;
+  std::unordered_map<std::size_t, std::map<std::size_t, double>> neighbours_;
 };
 
 /*** Recurrence ***/
@@ -137,25 +163,42 @@ bool all_done(const model::Incident& incident) {
 }
 
 // Open actions of earlier incidents with the same cause, and causes that recurred although an
-// earlier incident's actions were all done. `entries` are newest first; only dated incidents
-// have an "earlier".
+// earlier incident's actions were all done: one pass per cause over its incidents, oldest first.
+// `entries` are newest first; only dated incidents have an "earlier".
 void link_earlier_incidents(std::vector<AnalyzedIncident>& entries) {
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    auto& entry = entries[i];
-    if (!entry.incident.date) continue;
-    for (const auto& cause : entry.causes) {
-      bool fixed_before = false;
-      for (std::size_t k = entries.size(); k-- > i + 1;) {  // oldest first
-        const auto& earlier = entries[k];
-        if (!earlier.incident.date || *earlier.incident.date >= *entry.incident.date || !has_cause(earlier, cause.id)) continue;
-        fixed_before = fixed_before || all_done(earlier.incident);
-        for (const auto& action : earlier.incident.action_items) {
-          if (action.status == model::ActionStatus::Open) entry.earlier_open_actions.push_back({earlier.incident.id, cause.id, action});
+  constexpr std::size_t kListed = 20;
+  std::map<std::string, std::vector<std::size_t>> by_cause;  // cause -> dated incidents, oldest first
+  for (std::size_t i = entries.size(); i-- > 0;) {
+    if (!entries[i].incident.date) continue;
+    for (const auto& cause : entries[i].causes) by_cause[cause.id].push_back(i);
+  }
+  for (const auto& [cause, group] : by_cause) {
+    std::vector<model::EarlierAction> open;  // oldest first
+    bool fixed_before = false;
+    std::size_t k = 0;
+    while (k < group.size()) {
+      // Incidents on the same day are not earlier than each other.
+      std::size_t end = k;
+      while (end < group.size() && entries[group[end]].incident.date == entries[group[k]].incident.date) ++end;
+      for (std::size_t m = k; m < end; ++m) {
+        auto& entry = entries[group[m]];
+        if (fixed_before) entry.recurred_after_fixes.push_back(cause);
+        entry.earlier_open_total += open.size();
+        for (std::size_t a = open.size(); a-- > 0 && entry.earlier_open_actions.size() < kListed;) {
+          entry.earlier_open_actions.push_back(open[a]);
         }
       }
-      if (fixed_before) entry.recurred_after_fixes.push_back(cause.id);
+      for (std::size_t m = k; m < end; ++m) {
+        const auto& incident = entries[group[m]].incident;
+        fixed_before = fixed_before || all_done(incident);
+        for (const auto& action : incident.action_items) {
+          if (action.status == model::ActionStatus::Open) open.push_back({incident.id, cause, action});
+        }
+      }
+      k = end;
     }
   }
+  for (auto& entry : entries) std::sort(entry.recurred_after_fixes.begin(), entry.recurred_after_fixes.end());
 }
 
 std::vector<model::CauseOccurrences> summarize_causes(const std::vector<AnalyzedIncident>& entries, const model::Taxonomy& taxonomy) {
@@ -225,7 +268,10 @@ model::Site analyze_library(std::vector<model::Incident> incidents, std::vector<
   site.taxonomy = taxonomy;
   site.incidents.reserve(incidents.size());
   for (std::size_t i = 0; i < incidents.size(); ++i) {
-    site.incidents.push_back({std::move(incidents[i]), i < causes.size() ? std::move(causes[i]) : std::vector<CauseMatch>{}, {}, {}, {}});
+    AnalyzedIncident entry;
+    entry.incident = std::move(incidents[i]);
+    if (i < causes.size()) entry.causes = std::move(causes[i]);
+    site.incidents.push_back(std::move(entry));
   }
   // Relate before sorting, while similarity indexes still point at the input order.
   const Relater relater(site.incidents, similarities, limits);
@@ -233,6 +279,7 @@ model::Site analyze_library(std::vector<model::Incident> incidents, std::vector<
   for (std::size_t i = 0; i < site.incidents.size(); ++i) related[i] = relater.related_to(i);
   for (std::size_t i = 0; i < site.incidents.size(); ++i) site.incidents[i].related = std::move(related[i]);
   std::sort(site.incidents.begin(), site.incidents.end(), newest_first);
+  for (std::size_t i = 0; i < site.incidents.size(); ++i) site.by_id[site.incidents[i].incident.id] = i;
   link_earlier_incidents(site.incidents);
   site.causes = summarize_causes(site.incidents, site.taxonomy);
   site.themes = std::move(themes);

@@ -23,6 +23,21 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Records how long each stage takes, for --timings and docs/performance.md.
+class StageClock {
+ public:
+  explicit StageClock(std::vector<std::pair<std::string, double>>& into) : into_(into) {}
+  void lap(std::string stage) {
+    const auto now = std::chrono::steady_clock::now();
+    into_.emplace_back(std::move(stage), std::chrono::duration<double>(now - last_).count());
+    last_ = now;
+  }
+
+ private:
+  std::vector<std::pair<std::string, double>>& into_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
 // Applies `lint:` from pmkb.yaml (a rule can be turned off or given another level), and
 // prints the paths of analysis diagnostics, which name sources, as the loader shows them.
 diag::Diagnostics finish_diagnostics(const diag::Diagnostics& found, const std::map<std::string, model::RuleLevel>& levels,
@@ -63,15 +78,19 @@ std::optional<fs::path> theme_override_dir(const BuildOptions& options, const st
 }
 
 std::size_t write_site(const model::Site& site, const model::Settings& settings, const BuildOptions& options,
-                       diag::Diagnostics& diagnostics) {
+                       diag::Diagnostics& diagnostics, StageClock& clock) {
   const render::Theme theme = render::load_theme(settings.theme, theme_override_dir(options, settings.theme), diagnostics);
   std::vector<model::OutputFile> files = render::render_site(site, settings, theme, diagnostics);
   files.push_back({"incidents.json", exporter::export_json(site)});
+  clock.lap("render");
   output::StagedOutput staged(options.out_dir);
   staged.write_all(files);
+  clock.lap("write");
   search::build_index(site, staged.staging_dir() / "xapian");
+  clock.lap("index");
   const std::vector<model::OutputFile> client_index = search::build_static_index(staged.staging_dir() / "xapian");
   staged.write_all(client_index);
+  clock.lap("static index");
   staged.commit();
   return files.size() + client_index.size();
 }
@@ -80,6 +99,7 @@ std::size_t write_site(const model::Site& site, const model::Settings& settings,
 
 AnalyzedLibrary analyze_content(const BuildOptions& options, diag::Diagnostics& found) {
   AnalyzedLibrary library;
+  StageClock clock(library.stage_seconds);
   library.settings = config::load_settings(options.content_dir, options.config_file, found);
   if (found.count(diag::Level::Error) > 0) {
     library.config_failed = true;  // a broken config builds nothing
@@ -89,13 +109,19 @@ AnalyzedLibrary analyze_content(const BuildOptions& options, diag::Diagnostics& 
   const std::vector<content::SourceFile> sources =
       content::load_content(options.content_dir, {settings.ignore, settings.max_file_bytes}, found);
   for (const auto& source : sources) library.display_paths[source.path] = source.display_path;
+  clock.lap("load");
   std::vector<model::Incident> incidents = analyze::assign_unique_ids(extract_all(sources, settings, found), found);
+  clock.lap("parse + extract");
   std::vector<std::vector<model::CauseMatch>> causes = analyze::classify_all(incidents, settings, found);
+  clock.lap("classify");
   const std::vector<model::Similarity> similarities = search::find_similar_incidents(incidents);
+  clock.lap("similarity");
   std::vector<bool> explained;
   for (const auto& found_causes : causes) explained.push_back(!found_causes.empty());
   std::vector<model::Theme> themes = search::find_themes(incidents, explained, similarities);
+  clock.lap("themes");
   library.site = analyze::analyze_library(std::move(incidents), std::move(causes), similarities, std::move(themes), settings.taxonomy);
+  clock.lap("relate");
   library.documents = sources.size();
   return library;
 }
@@ -104,14 +130,16 @@ BuildResult run_build(const BuildOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   BuildResult result;
   diag::Diagnostics found;
-  const AnalyzedLibrary library = analyze_content(options, found);
+  AnalyzedLibrary library = analyze_content(options, found);
+  result.summary.stage_seconds = library.stage_seconds;
+  StageClock clock(result.summary.stage_seconds);
   if (!library.config_failed) {
     result.summary.documents = library.documents;
     result.summary.incidents = library.site.incidents.size();
     for (const auto& cause : library.site.causes) {
       if (cause.incident_ids.size() > 1) ++result.summary.recurring_causes;
     }
-    if (options.write_output) result.summary.files_written = write_site(library.site, library.settings, options, found);
+    if (options.write_output) result.summary.files_written = write_site(library.site, library.settings, options, found, clock);
   }
   result.diagnostics = finish_diagnostics(found, library.settings.rule_levels, library.display_paths);
   result.summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

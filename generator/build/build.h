@@ -6,6 +6,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "diag/diagnostics.h"
 #include "model/settings.h"
@@ -26,6 +28,7 @@ struct BuildSummary {
   std::size_t recurring_causes = 0;  // causes seen in two or more incidents
   std::size_t files_written = 0;
   double seconds = 0;
+  std::vector<std::pair<std::string, double>> stage_seconds;  // in pipeline order
 };
 
 struct BuildResult {
@@ -35,6 +38,7 @@ struct BuildResult {
 
 // The first half of the pipeline: load, parse, extract, relate and analyze.
 struct AnalyzedLibrary {
+  std::vector<std::pair<std::string, double>> stage_seconds;
   model::Settings settings;
   model::Site site;
   std::size_t documents = 0;

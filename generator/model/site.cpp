@@ -16,10 +16,8 @@ std::string reason(const RelatedIncident& related) {
 }
 
 const AnalyzedIncident* Site::find(std::string_view id) const {
-  for (const auto& entry : incidents) {
-    if (entry.incident.id == id) return &entry;
-  }
-  return nullptr;
+  auto it = by_id.find(id);
+  return it != by_id.end() && it->second < incidents.size() ? &incidents[it->second] : nullptr;
 }
 
 }  // namespace pmkb::model

@@ -2,6 +2,7 @@
 // Built once by analyze::analyze_library() and read-only afterwards.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,7 +46,8 @@ struct AnalyzedIncident {
   Incident incident;
   std::vector<CauseMatch> causes;
   std::vector<RelatedIncident> related;
-  std::vector<EarlierAction> earlier_open_actions;  // oldest incident first
+  std::vector<EarlierAction> earlier_open_actions;  // the most recent first, at most 20
+  std::size_t earlier_open_total = 0;               // all of them, when more than are listed
   // Causes that struck again although every action item of an earlier incident with that
   // cause was done ("recurred after fixes").
   std::vector<std::string> recurred_after_fixes;
@@ -78,6 +80,7 @@ struct Site {
   std::vector<CauseOccurrences> causes;      // causes that occur at least once, by id
   std::vector<Theme> themes;                 // largest first
   Taxonomy taxonomy;
+  std::map<std::string, std::size_t, std::less<>> by_id;  // incident id -> index in `incidents`
 
   const AnalyzedIncident* find(std::string_view id) const;
 };

@@ -1,6 +1,7 @@
 #include "render/site_renderer.h"
 
 #include <algorithm>
+#include <map>
 
 #include "render/views.h"
 
@@ -11,6 +12,7 @@ namespace {
 using kainjow::mustache::mustache;
 using kainjow::mustache::partial;
 
+// Compiles each template once and renders many pages with it.
 class PageRenderer {
  public:
   PageRenderer(const Theme& theme, diag::Diagnostics& diagnostics) : theme_(theme), diagnostics_(diagnostics) {}
@@ -25,7 +27,8 @@ class PageRenderer {
       const std::string* body = &text;
       view.set(name, partial([body] { return *body; }));
     }
-    mustache compiled(it->second);
+    auto [cached, inserted] = compiled_.try_emplace(template_name, it->second);
+    mustache& compiled = cached->second;
     std::string html = compiled.render(view);
     if (!compiled.is_valid()) {
       report(template_name, "cannot render " + path + ": " + compiled.error_message());
@@ -43,6 +46,7 @@ class PageRenderer {
 
   const Theme& theme_;
   diag::Diagnostics& diagnostics_;
+  std::map<std::string, mustache> compiled_;
 };
 
 }  // namespace
