@@ -71,6 +71,12 @@ Xapian::Document make_document(const model::AnalyzedIncident& entry, Generators&
     doc.add_value(schema::kDateSlot, date);
   }
   if (incident.duration_minutes) doc.add_value(schema::kDurationSlot, Xapian::sortable_serialise(*incident.duration_minutes));
+  std::string facets;
+  if (incident.severity) facets += "severity=" + lower(std::string(model::to_string(*incident.severity))) + "\n";
+  for (const auto& service : incident.services) facets += "service=" + lower(service) + "\n";
+  for (const auto& cause : entry.causes) facets += "cause=" + cause.id + "\n";
+  if (incident.date) facets += "year=" + std::to_string(incident.date->year) + "\n";
+  doc.add_value(schema::kFacetSlot, facets);
   if (incident.severity) doc.add_value(schema::kSeverityRankSlot, Xapian::sortable_serialise(static_cast<int>(*incident.severity)));
   doc.set_data(stored_record(entry, text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   return doc;

@@ -14,7 +14,7 @@ namespace pmkb::search {
 
 namespace {
 
-constexpr Xapian::doccount kFacetDepth = 10000;  // matches read for facet counts
+constexpr Xapian::doccount kFacetDepth = 2000;  // facets count the best this many matches
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -83,61 +83,75 @@ Xapian::Query build_query(Xapian::QueryParser& parser, const SearchRequest& requ
   return query;
 }
 
-// The section whose text shows the most matching terms, with its snippet.
-std::pair<std::string, std::string> best_snippet(const Xapian::MSet& mset, const nlohmann::json& record) {
+// The words of the query as they may appear in text: each matching term, unprefixed and
+// unstemmed where possible ("Zreplic" -> "replic", which starts "replication").
+std::vector<std::string> match_stems(const Xapian::Enquire& enquire, const Xapian::MSetIterator& hit) {
+  std::vector<std::string> stems;
+  for (auto term = enquire.get_matching_terms_begin(hit); term != enquire.get_matching_terms_end(hit); ++term) {
+    std::string t = *term;
+    if (!t.empty() && t[0] == 'Z') t.erase(0, 1);
+    if (t.empty() || std::isupper(static_cast<unsigned char>(t[0]))) continue;
+    stems.push_back(t);
+  }
+  return stems;
+}
+
+// The section whose text shows the most query words, with its snippet. Sections are tested
+// with a cheap word search; only the chosen one is passed to Xapian's snippet generator.
+std::pair<std::string, std::string> best_snippet(const Xapian::MSet& mset, const nlohmann::json& record,
+                                                 const std::vector<std::string>& stems) {
+  constexpr std::size_t kSnippetSource = 4000;  // bytes of a section handed to the snippet generator
   const Xapian::Stem stem = schema::stemmer_for("en");
-  std::string best_section;
-  std::string best;
-  std::size_t best_marks = 0;
   const auto& sections = record.at("sections");
+  std::string best_section;
+  std::size_t best_hits = 0;
   for (const std::string& name : section_names()) {
     if (!sections.contains(name)) continue;
-    const std::string text = sections.at(name).get<std::string>();
-    if (text.empty()) continue;
-    const std::string snippet = mset.snippet(text, 240, stem, Xapian::MSet::SNIPPET_EXHAUSTIVE, "<mark>", "</mark>", "…");
-    std::size_t marks = 0;
-    for (std::size_t p = snippet.find("<mark>"); p != std::string::npos; p = snippet.find("<mark>", p + 1)) ++marks;
-    // The body repeats every section: it is named only when no section matches.
-    if (name == "body" && best_marks > 0) break;
-    if (marks > best_marks) {
-      best_marks = marks;
-      best = snippet;
+    if (name == "body" && best_hits > 0) break;  // the body repeats every section
+    const std::string text = lower(sections.at(name).get<std::string>().substr(0, kSnippetSource));
+    std::size_t hits = 0;
+    for (const auto& s : stems) hits += text.find(s) != std::string::npos ? 1 : 0;
+    if (hits > best_hits) {
+      best_hits = hits;
       best_section = name;
     }
   }
-  if (best.empty()) {
-    const std::string summary = sections.value("summary", std::string());
-    best = mset.snippet(summary.empty() ? sections.value("body", std::string()) : summary, 240, stem, 0, "<mark>", "</mark>", "…");
-    best_section = summary.empty() ? "body" : "summary";
+  if (best_section.empty()) best_section = sections.value("summary", std::string()).empty() ? "body" : "summary";
+  std::string text = sections.value(best_section, std::string());
+  if (text.size() > kSnippetSource) {
+    std::size_t cut = kSnippetSource;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    text.resize(cut);
   }
-  return {best_section, best};
+  return {best_section, mset.snippet(text, 240, stem, Xapian::MSet::SNIPPET_EXHAUSTIVE, "<mark>", "</mark>", "…")};
 }
 
-void count_facets(const Xapian::MSet& all, SearchResults& results) {
-  for (auto it = all.begin(); it != all.end(); ++it) {
-    const Xapian::Document doc = it.get_document();
-    for (auto term = doc.termlist_begin(); term != doc.termlist_end(); ++term) {
-      const std::string& t = *term;
-      const auto count = [&](std::string_view prefix, const char* facet) {
-        if (t.size() > prefix.size() && t.compare(0, prefix.size(), prefix) == 0 &&
-            (prefix.size() > 1 || !std::isupper(static_cast<unsigned char>(t[prefix.size()])))) {
-          ++results.facets[facet][t.substr(prefix.size())];
-        }
-      };
-      count(schema::kSeverity, "severity");
-      count(schema::kService, "service");
-      count(schema::kCause, "cause");
-      count(schema::kYear, "year");
+// Counts facet values over every match while Xapian matches, from one value slot per
+// document (cheaper than reading term lists afterwards).
+class FacetSpy : public Xapian::MatchSpy {
+ public:
+  void operator()(const Xapian::Document& doc, double) override {
+    const std::string facets = doc.get_value(schema::kFacetSlot);
+    std::size_t start = 0;
+    while (start < facets.size()) {
+      std::size_t end = facets.find('\n', start);
+      if (end == std::string::npos) end = facets.size();
+      const std::size_t equals = facets.find('=', start);
+      if (equals != std::string::npos && equals < end) {
+        ++counts[facets.substr(start, equals - start)][facets.substr(equals + 1, end - equals - 1)];
+      }
+      start = end + 1;
     }
   }
-}
+  std::map<std::string, std::map<std::string, std::size_t>> counts;
+};
 
 }  // namespace
 
 namespace {
 
 // Identifies the index build: a new build swaps in a new directory, and with it a new inode.
-std::pair<std::uintmax_t, std::int64_t> index_identity(const std::filesystem::path& db_path) {
+std::pair<std::uintmax_t, std::int64_t> read_index_identity(const std::filesystem::path& db_path) {
   struct stat info {};
   if (::stat((db_path / "iamglass").c_str(), &info) != 0) return {0, 0};
   return {static_cast<std::uintmax_t>(info.st_ino), static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1000000000 + info.st_mtim.tv_nsec};
@@ -157,7 +171,7 @@ Searcher::Searcher(std::filesystem::path site_dir) : impl_(std::make_unique<Impl
   if (!std::filesystem::exists(impl_->db_path / "iamglass")) {
     throw std::runtime_error("no search index at " + impl_->db_path.string() + "; run `pmkb build` first (or pass -s OUT)");
   }
-  impl_->identity = index_identity(impl_->db_path);
+  impl_->identity = read_index_identity(impl_->db_path);
   try {
     impl_->db = Xapian::Database(impl_->db_path.string(), Xapian::DB_OPEN);
   } catch (const Xapian::Error& e) {
@@ -171,7 +185,11 @@ Searcher::~Searcher() = default;
 Searcher::Searcher(Searcher&&) noexcept = default;
 Searcher& Searcher::operator=(Searcher&&) noexcept = default;
 
-bool Searcher::is_stale() const { return index_identity(impl_->db_path) != impl_->identity; }
+bool Searcher::is_stale() const { return read_index_identity(impl_->db_path) != impl_->identity; }
+
+std::string Searcher::index_identity() const {
+  return std::to_string(impl_->identity.first) + ":" + std::to_string(impl_->identity.second);
+}
 
 SearchResults Searcher::search(const SearchRequest& request) try {
   Xapian::Database& db = impl_->db;
@@ -180,8 +198,11 @@ SearchResults Searcher::search(const SearchRequest& request) try {
   enquire.set_query(query);
   if (request.sort == SortOrder::Newest) enquire.set_sort_by_value_then_relevance(schema::kDateSlot, true);
   if (request.sort == SortOrder::Oldest) enquire.set_sort_by_value_then_relevance(schema::kDateSlot, false);
+  FacetSpy facets;
+  enquire.add_matchspy(&facets);
   const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
                                              static_cast<Xapian::doccount>(request.limit), kFacetDepth);
+  enquire.clear_matchspies();
   SearchResults results;
   results.query = request.query;
   results.total = mset.get_matches_estimated();
@@ -197,11 +218,10 @@ SearchResults Searcher::search(const SearchRequest& request) try {
     hit.severity = record["severity"].is_string() ? record["severity"].get<std::string>() : "";
     hit.causes = record.value("causes", std::vector<std::string>{});
     hit.score = it.get_percent();
-    std::tie(hit.section, hit.snippet) = best_snippet(mset, record);
+    std::tie(hit.section, hit.snippet) = best_snippet(mset, record, match_stems(enquire, it));
     results.hits.push_back(std::move(hit));
   }
-  const Xapian::MSet all = enquire.get_mset(0, std::min<Xapian::doccount>(kFacetDepth, db.get_doccount()));
-  count_facets(all, results);
+  results.facets = std::move(facets.counts);
   if (results.total < 3 && !request.query.empty()) {
     Xapian::QueryParser corrector = make_parser(db);
     corrector.parse_query(request.query, Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_SPELLING_CORRECTION);

@@ -36,7 +36,8 @@ struct SearchResults {
   std::string query;
   std::size_t total = 0;  // estimated number of matches
   std::vector<SearchHit> hits;
-  // facet name ("severity", "service", "cause", "year") -> value -> count, over all matches.
+  // facet name ("severity", "service", "cause", "year") -> value -> count, over the best 2,000
+  // matches (all of them in all but the broadest queries).
   std::map<std::string, std::map<std::string, std::size_t>> facets;
   std::string suggestion;  // "did you mean", when the query found little
 };
@@ -57,6 +58,8 @@ class Searcher {
   // the index is broken.
   SearchResults search(const SearchRequest& request);
   bool is_stale() const;
+  // Names the index build this reader has open; another build gives another name.
+  std::string index_identity() const;
 
  private:
   struct Impl;

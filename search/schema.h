@@ -32,6 +32,7 @@ inline constexpr std::string_view kSource = "XSRC";       // source path
 inline constexpr Xapian::valueno kDateSlot = 0;           // "YYYYMMDD", sortable and range-filterable
 inline constexpr Xapian::valueno kDurationSlot = 1;       // sortable_serialise(minutes)
 inline constexpr Xapian::valueno kSeverityRankSlot = 2;   // sortable_serialise(1..4); absent when unknown
+inline constexpr Xapian::valueno kFacetSlot = 3;          // "severity=sev1\nservice=redis\ncause=...\nyear=2024", for facet counts
 
 /*** Field weights (wdf increments per term) ***/
 inline constexpr Xapian::termcount kTitleWeight = 5;

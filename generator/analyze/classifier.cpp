@@ -147,7 +147,7 @@ class CompiledTaxonomy {
 };
 
 bool is_hedged(std::string_view lower) {
-  for (std::string_view cue : {"suspect", "assum", "initially thought", "first thought", "we thought", "ruled out", "rule out",
+  for (std::string_view cue : {"suspect", "we assumed", "assumption", "was assumed", "initially thought", "first thought", "we thought", "ruled out", "rule out",
                                "not the cause", "was not the", "wasn't the", "were not the", "misleading", "red herring",
                                "no evidence", "unrelated", "rather than", "instead of", "not caused by", "hypothes",
                                "might have been", "may have been", "could have been", "checked for", "investigated whether",
@@ -157,8 +157,14 @@ bool is_hedged(std::string_view lower) {
   return false;
 }
 
-double region_weight(const model::Passage& passage, const ClassifierWeights& w) {
+// `has_cause_sections`: whether the document names its root cause, contributing factors or
+// trigger. A document that does not tells its cause in its other text, which then counts more.
+double region_weight(const model::Passage& passage, const ClassifierWeights& w, bool has_cause_sections) {
   if (passage.is_title) return w.summary;
+  if (!has_cause_sections && (passage.section == SectionKind::Other || passage.section == SectionKind::Impact ||
+                              passage.section == SectionKind::Resolution)) {
+    return w.other_sections;
+  }
   switch (passage.section) {
     case SectionKind::RootCause:
     case SectionKind::ContributingFactors:
@@ -211,8 +217,11 @@ namespace {
 std::vector<model::CauseMatch> classify_with(const model::Incident& incident, const model::Taxonomy& taxonomy,
                                              const CompiledTaxonomy& compiled, const ClassifierWeights& weights) {
   std::map<std::string, Evidence> evidence;
+  const bool has_cause_sections = std::any_of(incident.passages.begin(), incident.passages.end(), [](const model::Passage& p) {
+    return p.section == SectionKind::RootCause || p.section == SectionKind::ContributingFactors || p.section == SectionKind::Trigger;
+  });
   for (const model::Passage& passage : incident.passages) {
-    const double base = region_weight(passage, weights);
+    const double base = region_weight(passage, weights, has_cause_sections);
     for (std::string_view sentence : sentences_of(passage.text)) {
       const std::size_t offset = static_cast<std::size_t>(sentence.data() - passage.text.data());
       int line = passage.line;

@@ -3,6 +3,8 @@
 #include <httplib.h>
 
 #include <fstream>
+#include <future>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 
@@ -128,26 +130,70 @@ search::SearchRequest search_request_from(const std::multimap<std::string, std::
 }
 
 struct SiteServer::Impl {
+  static constexpr std::size_t kCacheEntries = 512;
   ServeOptions options;
   httplib::Server http;
+  std::mutex cache_mutex;
+  std::map<std::string, std::string> cache;  // request -> JSON, for one index build
+  std::map<std::string, std::shared_future<std::string>> in_flight;
+  std::string cache_owner;                    // identity of the index the cache belongs to
   std::atomic<unsigned> generation{0};
   int port = 0;
 
-  // One Xapian reader per worker thread, reopened when a rebuild swapped in a new index.
-  search::SearchResults search(const search::SearchRequest& request) {
+  // One Xapian reader per worker thread, reopened when a rebuild swapped in a new index; answers
+  // are cached per request until then (on-call engineers repeat each other's searches), and
+  // identical requests in flight wait for one computation instead of all computing it.
+  search::Searcher& reader() {
     thread_local std::unique_ptr<search::Searcher> searcher;
     thread_local fs::path opened_for;
     if (!searcher || opened_for != options.site_dir || searcher->is_stale()) {
       searcher = std::make_unique<search::Searcher>(options.site_dir);
       opened_for = options.site_dir;
     }
-    return searcher->search(request);
+    return *searcher;
+  }
+
+  std::string search_json(const search::SearchRequest& request, const std::string& key) {
+    search::Searcher& searcher = reader();
+    const std::string owner = searcher.index_identity();
+    std::promise<std::string> promise;
+    std::shared_future<std::string> pending;
+    {
+      std::lock_guard lock(cache_mutex);
+      if (cache_owner != owner) {
+        cache.clear();
+        in_flight.clear();
+        cache_owner = owner;
+      }
+      if (auto it = cache.find(key); it != cache.end()) return it->second;
+      if (auto it = in_flight.find(key); it != in_flight.end()) pending = it->second;
+      else in_flight.emplace(key, promise.get_future().share());
+    }
+    if (pending.valid()) return pending.get();
+    try {
+      std::string json = search::to_json(searcher.search(request));
+      promise.set_value(json);
+      std::lock_guard lock(cache_mutex);
+      in_flight.erase(key);
+      if (cache_owner == owner) {
+        if (cache.size() >= kCacheEntries) cache.clear();
+        cache.emplace(key, json);
+      }
+      return json;
+    } catch (...) {
+      promise.set_exception(std::current_exception());
+      std::lock_guard lock(cache_mutex);
+      in_flight.erase(key);
+      throw;
+    }
   }
 
   void handle_search(const httplib::Request& req, httplib::Response& res) {
     try {
       const auto request = search_request_from(req.params);
-      res.set_content(search::to_json(search(request)), "application/json");
+      std::string key;
+      for (const auto& [k, v] : req.params) key += k + '\x1f' + v + '\x1e';
+      res.set_content(search_json(request, key), "application/json");
     } catch (const std::invalid_argument& e) {
       res.status = 400;
       res.set_content(error_json(e.what()), "application/json");
@@ -182,7 +228,6 @@ struct SiteServer::Impl {
     http.new_task_queue = [] { return new httplib::ThreadPool(64); };
     http.set_read_timeout(5, 0);
     http.set_write_timeout(5, 0);
-    http.set_idle_interval(0, 100000);
     http.set_keep_alive_timeout(5);
     http.set_keep_alive_max_count(1000);
     http.set_payload_max_length(16 * 1024);

@@ -1,0 +1,26 @@
+-- wrk script: every request asks /api/search one of the relevance queries in turn, with a
+-- filter on every third, so the server answers a realistic mix rather than one query.
+local queries = {}
+local file = io.open(os.getenv("PMKB_QUERIES") or "bench/relevance/queries.tsv")
+local first = true
+for line in file:lines() do
+  if not first then
+    local query = line:match("^[^\t]+\t([^\t]+)")
+    if query then table.insert(queries, query) end
+  end
+  first = false
+end
+file:close()
+
+local function encode(s)
+  return (s:gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", string.byte(c)) end))
+end
+
+local counter = 0
+request = function()
+  counter = counter + 1
+  local q = queries[(counter % #queries) + 1]
+  local path = "/api/search?q=" .. encode(q)
+  if counter % 3 == 0 then path = path .. "&severity=SEV1,SEV2" end
+  return wrk.format("GET", path)
+end
