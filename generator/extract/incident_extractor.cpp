@@ -809,6 +809,13 @@ class Extractor {
     }
   }
 
+  // The first body line whose source mentions `target`, else the first line of the body.
+  int first_line_mentioning(const std::string& target) const {
+    const std::size_t at = source_.text.find(target);
+    if (at == std::string::npos) return 1;
+    return 1 + static_cast<int>(std::count(source_.text.begin(), source_.text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+  }
+
   void lint_text() {
     int placeholders = 0;
     int blame = 0;
@@ -837,6 +844,10 @@ class Extractor {
     if (placeholders > 3) {
       warn("unfilled-placeholder", last_placeholder_line_, std::to_string(placeholders - 3) +
            " more template placeholder(s) below the ones reported; search the file for <fill me>, YYYY-MM-DD or TBA");
+    }
+    for (const auto& target : doc_.dropped_relative_links) {
+      warn("broken-link", first_line_mentioning(target), "link to \"" + target +
+           "\" points at a file the site does not have, so it links nowhere; link to a full URL instead");
     }
     if (doc_.unsafe_links > 0) {
       warn("unsafe-link", doc_.first_unsafe_link_line,

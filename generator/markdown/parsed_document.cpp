@@ -241,8 +241,16 @@ bool is_unsafe_url(std::string_view value) {
   return scheme == "javascript" || scheme == "vbscript" || scheme == "data";
 }
 
-// Replaces javascript:, vbscript: and data: URLs in href/src attributes by "#".
-int drop_unsafe_urls(std::string& html) {
+bool is_relative_file_link(std::string_view value) {
+  if (value.empty() || value[0] == '#' || value[0] == '/' || value[0] == '?') return false;
+  const std::size_t colon = value.find(':');
+  const std::size_t slash = value.find('/');
+  return colon == std::string_view::npos || (slash != std::string_view::npos && slash < colon);  // no scheme
+}
+
+// Replaces javascript:, vbscript: and data: URLs in href/src attributes by "#", and relative
+// links to files of the source repository (which the site does not have) too.
+int drop_unsafe_urls(std::string& html, std::vector<std::string>& dropped_relative) {
   int dropped = 0;
   for (std::string_view attribute : {" href=\"", " src=\""}) {
     std::size_t pos = 0;
@@ -258,12 +266,42 @@ int drop_unsafe_urls(std::string& html) {
         html.replace(start, end - start, "#");
         ++dropped;
         pos = start + 1;
+      } else if (is_relative_file_link(unescaped)) {
+        dropped_relative.push_back(unescaped);
+        html.replace(start, end - start, "#");
+        pos = start + 1;
       } else {
         pos = end;
       }
     }
   }
   return dropped;
+}
+
+// Gives every <h1>..<h6> of the body an id, so that each section can be linked to.
+void add_heading_ids(std::string& html) {
+  std::vector<std::string> used;
+  for (std::size_t pos = 0; (pos = html.find("<h", pos)) != std::string::npos; ++pos) {
+    if (pos + 3 >= html.size() || html[pos + 2] < '1' || html[pos + 2] > '6' || html[pos + 3] != '>') continue;
+    const std::size_t close = html.find("</h", pos);
+    if (close == std::string::npos) break;
+    // The heading's text without tags, as a slug.
+    std::string slug;
+    bool in_tag = false;
+    for (std::size_t i = pos + 4; i < close; ++i) {
+      const char c = html[i];
+      if (c == '<') in_tag = true;
+      else if (c == '>') in_tag = false;
+      else if (!in_tag && std::isalnum(static_cast<unsigned char>(c))) slug += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      else if (!in_tag && !slug.empty() && slug.back() != '-') slug += '-';
+    }
+    while (!slug.empty() && slug.back() == '-') slug.pop_back();
+    if (slug.empty()) slug = "section";
+    std::string id = "s-" + slug;
+    for (int n = 2; std::find(used.begin(), used.end(), id) != used.end(); ++n) id = "s-" + slug + "-" + std::to_string(n);
+    used.push_back(id);
+    html.insert(pos + 3, " id=\"" + id + "\"");
+  }
 }
 
 int first_unsafe_link_line(std::string_view body, int first_line) {
@@ -296,7 +334,8 @@ ParsedDocument parse_markdown(std::string_view body, int first_line, const Markd
   const unsigned html_flags = kParserFlags | (options.unsafe_html ? 0u : static_cast<unsigned>(MD_FLAG_NOHTML));
   doc.html.reserve(body.size() + body.size() / 4);
   md_html(body.data(), static_cast<MD_SIZE>(body.size()), append_html, &doc.html, html_flags, 0);
-  doc.unsafe_links = drop_unsafe_urls(doc.html);
+  doc.unsafe_links = drop_unsafe_urls(doc.html, doc.dropped_relative_links);
+  add_heading_ids(doc.html);
   if (doc.unsafe_links > 0) doc.first_unsafe_link_line = first_unsafe_link_line(body, first_line);
   return doc;
 }

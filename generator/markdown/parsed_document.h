@@ -46,6 +46,9 @@ struct ParsedDocument {
   std::string html;           // rendered body
   int unsafe_links = 0;       // javascript:/data:/vbscript: URLs dropped from the HTML
   int first_unsafe_link_line = 0;
+  // Relative links (to files of the source repository) that the site cannot serve: dropped
+  // from the HTML, with their targets for the warning.
+  std::vector<std::string> dropped_relative_links;
 };
 
 struct MarkdownOptions {

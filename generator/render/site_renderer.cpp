@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "render/library_views.h"
 #include "render/views.h"
 
 namespace pmkb::render {
@@ -63,8 +64,21 @@ std::vector<model::OutputFile> render_site(const model::Site& site, const model:
   for (const auto& cause : site.causes) {
     pages.render("cause", cause_view(site, cause, settings), "causes/" + cause.id + "/index.html", out);
   }
+  for (const auto& [kind, folder] : {std::pair{"service", "services"}, std::pair{"year", "years"}, std::pair{"severity", "severity"}}) {
+    const std::vector<Listing> listings = listings_by(site, kind);
+    pages.render("listings", listings_index_view(listings, kind, settings), std::string(folder) + "/index.html", out);
+    for (const auto& listing : listings) {
+      const std::string dir = std::string(folder) + "/" + listing.slug + "/";
+      pages.render("listing", listing_view(site, listing, settings), dir + "index.html", out);
+      if (std::string_view(kind) == "service") out.push_back({dir + "index.json", service_json(listing)});
+    }
+  }
+  pages.render("actions", actions_view(site, settings), "actions/index.html", out);
+  pages.render("insights", insights_view(site, settings), "insights/index.html", out);
   pages.render("404", page_view(settings, "", "Page not found"), "404.html", out);
   pages.render("search", page_view(settings, "../", "Search"), "search/index.html", out);
+  out.push_back({"feed.xml", atom_feed(site, settings)});
+  out.push_back({"sitemap.xml", sitemap(out, settings)});
   for (const auto& [path, bytes] : theme.assets) out.push_back({path, bytes});
   std::sort(out.begin(), out.end(), [](const model::OutputFile& a, const model::OutputFile& b) { return a.path < b.path; });
   return out;

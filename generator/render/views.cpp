@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "text/text.h"
+
 namespace pmkb::render {
 
 using kainjow::mustache::list;
@@ -45,7 +47,8 @@ View string_list(const std::vector<std::string>& values) {
   return out;
 }
 
-// One row of an incident table (index, cause pages).
+}  // namespace
+
 View incident_row(const model::AnalyzedIncident& entry, const std::string& root) {
   const auto& incident = entry.incident;
   View row = object{};
@@ -59,8 +62,18 @@ View incident_row(const model::AnalyzedIncident& entry, const std::string& root)
   row.set("duration", incident.duration_minutes ? View(format_duration(*incident.duration_minutes)) : View(false));
   row.set("services", string_list(incident.services));
   row.set("causes", cause_links(entry, root));
+  row.set("filter_severity", text::slugify(incident.severity ? std::string(model::to_string(*incident.severity)) : "unknown"));
+  row.set("filter_year", incident.date ? std::to_string(incident.date->year) : std::string());
+  std::string services;
+  for (const auto& s : incident.services) services += (services.empty() ? "" : " ") + text::slugify(s);
+  row.set("filter_services", services);
+  std::string causes;
+  for (const auto& c : entry.causes) causes += (causes.empty() ? "" : " ") + c.id;
+  row.set("filter_causes", causes);
   return row;
 }
+
+namespace {
 
 View action_rows(const std::vector<model::ActionItem>& items) {
   list rows;
@@ -172,6 +185,41 @@ View index_view(const model::Site& site, const model::Settings& settings) {
   view.set("incidents", rows);
   view.set("incident_count", std::to_string(site.incidents.size()));
   view.set("cause_count", std::to_string(site.causes.size()));
+  // Filter links: listing pages without JavaScript, instant filters with it.
+  const auto links = [&](const std::string& kind, const std::string& folder) {
+    list out;
+    std::map<std::string, std::string> seen;  // slug -> label
+    for (const auto& entry : site.incidents) {
+      const auto& i = entry.incident;
+      std::vector<std::string> values;
+      if (kind == "service") values = i.services;
+      if (kind == "year" && i.date) values.push_back(std::to_string(i.date->year));
+      if (kind == "severity") values.push_back(i.severity ? std::string(model::to_string(*i.severity)) : "unknown");
+      for (const auto& v : values) seen.emplace(text::slugify(v), v);
+    }
+    for (const auto& [slug, label] : seen) {
+      View link = object{};
+      link.set("slug", slug);
+      link.set("value", label);
+      link.set("url", folder + "/" + slug + "/");
+      out.push_back(link);
+    }
+    return out;
+  };
+  view.set("severities", links("severity", "severity"));
+  list years = links("year", "years");
+  std::reverse(years.begin(), years.end());
+  view.set("years", years);
+  list services = links("service", "services");
+  view.set("has_services", !services.empty());
+  view.set("services", services);
+  list causes;
+  for (const auto& c : site.causes) {
+    View cause = object{};
+    cause.set("id", c.id);
+    causes.push_back(cause);
+  }
+  view.set("causes", causes);
   return view;
 }
 

@@ -18,6 +18,9 @@ using View = kainjow::mustache::data;
 // page title and the navigation.
 View page_view(const model::Settings& settings, const std::string& root, const std::string& title);
 
+// One row of an incident table, with the data-* values the index filters use.
+View incident_row(const model::AnalyzedIncident& entry, const std::string& root);
+
 View index_view(const model::Site& site, const model::Settings& settings);
 View incident_view(const model::Site& site, const model::AnalyzedIncident& entry, const model::Settings& settings);
 View causes_index_view(const model::Site& site, const model::Settings& settings);
