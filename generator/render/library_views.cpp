@@ -129,6 +129,18 @@ std::string monthly_chart(const model::Site& site, std::vector<Bar>& table) {
   return svg + "</svg>";
 }
 
+// <option> values (lower case) and labels for a filter menu.
+View options_of(const std::set<std::string>& values) {
+  list out;
+  for (const auto& v : values) {
+    View option = object{};
+    option.set("value", text::to_lower(v));
+    option.set("label", v);
+    out.push_back(option);
+  }
+  return out;
+}
+
 }  // namespace
 
 long days_between(const model::CivilDate& from, const model::CivilDate& to) {
@@ -239,22 +251,8 @@ View actions_view(const model::Site& site, const model::Settings& settings) {
   view.set("done", std::to_string(done));
   view.set("unknown", std::to_string(unknown));
   view.set("as_of", newest ? View(model::to_iso(*newest)) : View(false));
-  list owner_list;
-  for (const auto& o : owners) {
-    View v = object{};
-    v.set("value", text::to_lower(o));
-    v.set("label", o);
-    owner_list.push_back(v);
-  }
-  view.set("owners", owner_list);
-  list service_list;
-  for (const auto& s : services) {
-    View v = object{};
-    v.set("value", text::to_lower(s));
-    v.set("label", s);
-    service_list.push_back(v);
-  }
-  view.set("services", service_list);
+  view.set("owners", options_of(owners));
+  view.set("services", options_of(services));
   return view;
 }
 

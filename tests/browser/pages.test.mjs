@@ -3,9 +3,8 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import { createRequire } from "node:module";
-import path from "node:path";
 import { after, before, test } from "node:test";
-import { buildSite, launchBrowser, repo, screenshotPath, serveSite, watchErrors } from "./support.mjs";
+import { exampleSite, screenshotPath, watchErrors } from "./support.mjs";
 
 const require = createRequire(import.meta.url);
 const axeSource = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -18,26 +17,15 @@ const pages = {
 };
 const widths = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } };
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveSite(buildSite(path.join(repo, "content")));
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const site = exampleSite(before, after);
 
 for (const [name, page] of Object.entries(pages)) {
   for (const [label, viewport] of Object.entries(widths)) {
     test(`${name} page at ${label} width: no console errors, no serious accessibility violations`, async () => {
-      const context = await browser.newContext({ viewport, bypassCSP: true });
+      const context = await site.browser.newContext({ viewport, bypassCSP: true });
       const tab = await context.newPage();
       const errors = watchErrors(tab);
-      await tab.goto(server.url + page);
+      await tab.goto(site.url + page);
       await tab.screenshot({ path: screenshotPath(`${name}-${label}.png`), fullPage: true });
       await tab.addScriptTag({ content: axeSource });
       const results = await tab.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));

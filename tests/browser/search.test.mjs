@@ -1,26 +1,14 @@
 // The search page in a real browser: type a query, see ranked results, filter, open a result.
 import assert from "node:assert/strict";
-import path from "node:path";
 import { after, before, test } from "node:test";
-import { buildSite, launchBrowser, repo, screenshotPath, serveSite, watchErrors } from "./support.mjs";
+import { exampleSite, screenshotPath, watchErrors } from "./support.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveSite(buildSite(path.join(repo, "content")));
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const site = exampleSite(before, after);
 
 test("search page: results as you type, a filter, and a result that opens", async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await site.browser.newPage({ viewport: { width: 1280, height: 900 } });
   const errors = watchErrors(page);
-  await page.goto(server.url + "search/index.html");
+  await page.goto(site.url + "search/index.html");
   await page.fill("#q", "redis aof");
   await page.waitForSelector("#search-results li");
   const titles = await page.$$eval("#search-results li h3", items => items.map(i => i.textContent));
@@ -46,9 +34,9 @@ test("search page: results as you type, a filter, and a result that opens", asyn
 });
 
 test("the header search box leads to the search page with the query", async () => {
-  const page = await browser.newPage();
+  const page = await site.browser.newPage();
   const errors = watchErrors(page);
-  await page.goto(server.url + "index.html");
+  await page.goto(site.url + "index.html");
   await page.fill("#site-q", "replication lag");
   await page.press("#site-q", "Enter");
   await page.waitForSelector("#search-results li");

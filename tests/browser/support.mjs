@@ -60,3 +60,19 @@ export function screenshotPath(name) {
   fs.mkdirSync(screenshots, { recursive: true });
   return path.join(screenshots, name);
 }
+
+// Registers before/after hooks that build the example site, serve it and open a browser.
+// Returns a getter for { url, browser } to use inside tests.
+export function exampleSite(before, after) {
+  const state = {};
+  before(async () => {
+    state.server = await serveSite(buildSite(path.join(repo, "content")));
+    state.browser = await launchBrowser();
+    state.url = state.server.url;
+  });
+  after(async () => {
+    await state.browser?.close();
+    state.server?.stop();
+  });
+  return state;
+}
