@@ -279,7 +279,10 @@ model::Site analyze_library(std::vector<model::Incident> incidents, std::vector<
   for (std::size_t i = 0; i < site.incidents.size(); ++i) related[i] = relater.related_to(i);
   for (std::size_t i = 0; i < site.incidents.size(); ++i) site.incidents[i].related = std::move(related[i]);
   std::sort(site.incidents.begin(), site.incidents.end(), newest_first);
-  for (std::size_t i = 0; i < site.incidents.size(); ++i) site.by_id[site.incidents[i].incident.id] = i;
+  for (std::size_t i = 0; i < site.incidents.size(); ++i) {
+    site.by_id[site.incidents[i].incident.id] = i;
+    site.by_source[site.incidents[i].incident.source] = i;
+  }
   link_earlier_incidents(site.incidents);
   site.causes = summarize_causes(site.incidents, site.taxonomy);
   site.themes = std::move(themes);

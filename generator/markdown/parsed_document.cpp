@@ -245,7 +245,10 @@ bool is_relative_file_link(std::string_view value) {
   if (value.empty() || value[0] == '#' || value[0] == '/' || value[0] == '?') return false;
   const std::size_t colon = value.find(':');
   const std::size_t slash = value.find('/');
-  return colon == std::string_view::npos || (slash != std::string_view::npos && slash < colon);  // no scheme
+  const bool relative = colon == std::string_view::npos || (slash != std::string_view::npos && slash < colon);  // no scheme
+  // Links to other postmortems stay: the renderer points them at the incident's page.
+  const std::string_view path = value.substr(0, value.find_first_of("#?"));
+  return relative && !path.ends_with(".md") && !path.ends_with(".markdown");
 }
 
 // Replaces javascript:, vbscript: and data: URLs in href/src attributes by "#", and relative

@@ -80,7 +80,8 @@ struct Site {
   std::vector<CauseOccurrences> causes;      // causes that occur at least once, by id
   std::vector<Theme> themes;                 // largest first
   Taxonomy taxonomy;
-  std::map<std::string, std::size_t, std::less<>> by_id;  // incident id -> index in `incidents`
+  std::map<std::string, std::size_t, std::less<>> by_id;      // incident id -> index in `incidents`
+  std::map<std::string, std::size_t, std::less<>> by_source;  // source path -> index in `incidents`
 
   const AnalyzedIncident* find(std::string_view id) const;
 };

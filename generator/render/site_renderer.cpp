@@ -58,7 +58,15 @@ std::vector<model::OutputFile> render_site(const model::Site& site, const model:
   PageRenderer pages(theme, diagnostics);
   pages.render("index", index_view(site, settings), "index.html", out);
   for (const auto& entry : site.incidents) {
-    pages.render("incident", incident_view(site, entry, settings), model::incident_url(entry.incident) + "index.html", out);
+    auto [body, missing] = link_postmortems(entry.incident.body_html, entry.incident.source, site);
+    View view = incident_view(site, entry, settings);
+    view.set("body_html", std::move(body));
+    pages.render("incident", std::move(view), model::incident_url(entry.incident) + "index.html", out);
+    for (const auto& target : missing) {
+      diagnostics.report(diag::Level::Warning, {entry.incident.source, 1, 1},
+                         "link to \"" + target + "\" names a postmortem that is not in the library, so it links nowhere; "
+                         "fix the path or link to a full URL", "broken-link");
+    }
   }
   pages.render("causes", causes_index_view(site, settings), "causes/index.html", out);
   for (const auto& cause : site.causes) {

@@ -170,6 +170,47 @@ std::string format_duration(int minutes) {
   return out;
 }
 
+std::pair<std::string, std::vector<std::string>> link_postmortems(const std::string& html, const std::string& source,
+                                                                   const model::Site& site) {
+  std::string out = html;
+  std::vector<std::string> missing;
+  const std::string folder = source.find('/') == std::string::npos ? "" : source.substr(0, source.rfind('/') + 1);
+  for (std::size_t pos = 0; (pos = out.find(" href=\"", pos)) != std::string::npos;) {
+    const std::size_t start = pos + 7;
+    const std::size_t end = out.find('"', start);
+    if (end == std::string::npos) break;
+    const std::string value = out.substr(start, end - start);
+    const std::size_t cut = value.find('#');
+    const std::string path = value.substr(0, cut);
+    pos = end;
+    if (path.find(':') != std::string::npos || path.empty() || path[0] == '/' ||
+        !(path.ends_with(".md") || path.ends_with(".markdown"))) {
+      continue;
+    }
+    // Resolve "../x.md" and "./x.md" against the linking file's folder.
+    std::vector<std::string> parts;
+    for (const auto& part : text::split(folder + path, '/')) {
+      if (part.empty() || part == ".") continue;
+      if (part == "..") {
+        if (!parts.empty()) parts.pop_back();
+        continue;
+      }
+      parts.push_back(part);
+    }
+    std::string target;
+    for (const auto& part : parts) target += (target.empty() ? "" : "/") + part;
+    std::string replacement = "#";
+    if (auto it = site.by_source.find(target); it != site.by_source.end()) {
+      replacement = "../../" + model::incident_url(site.incidents[it->second].incident) + "index.html";
+    } else {
+      missing.push_back(value);
+    }
+    out.replace(start, end - start, replacement);
+    pos = start + replacement.size();
+  }
+  return {out, missing};
+}
+
 View page_view(const model::Settings& settings, const std::string& root, const std::string& title) {
   View view = object{};
   view.set("site_title", settings.site_title);
@@ -245,7 +286,7 @@ View incident_view(const model::Site& site, const model::AnalyzedIncident& entry
   view.set("has_causes", !entry.causes.empty());
   view.set("related", related_rows(site, entry, root));
   view.set("has_related", !entry.related.empty());
-  view.set("body_html", incident.body_html);
+  view.set("body_html", incident.body_html);  // links between postmortems: see render_site()
   list earlier;
   for (const auto& e : entry.earlier_open_actions) {
     const auto* other = site.find(e.incident_id);

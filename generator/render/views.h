@@ -6,6 +6,8 @@
 #include <kainjow/mustache.hpp>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "model/settings.h"
 #include "model/site.h"
@@ -28,5 +30,11 @@ View cause_view(const model::Site& site, const model::CauseOccurrences& cause, c
 
 // "35 min", "3 h", "1 h 17 min", "2 d 4 h"
 std::string format_duration(int minutes);
+
+// Points links between postmortems ("other.md#fix") at the incidents' pages, as seen from the
+// page of the incident whose source is `source`. Returns the HTML and the targets that are not
+// in the library (they then link nowhere).
+std::pair<std::string, std::vector<std::string>> link_postmortems(const std::string& html, const std::string& source,
+                                                                   const model::Site& site);
 
 }  // namespace pmkb::render

@@ -62,3 +62,18 @@ TEST_CASE("links: a site with services, causes and odd names has no broken link"
   CHECK(page.find("id=\"s-same-heading\"") != std::string::npos);
   CHECK(page.find("id=\"s-same-heading-2\"") != std::string::npos);
 }
+
+TEST_CASE("links: links between postmortems point at the incidents' pages", "[integration][links]") {
+  test::TempDir dir;
+  dir.write("content/2024/first.md", "# First\n\nSee [the follow-up](../2025/second.md#fix) and [a missing one](gone.md).\n");
+  dir.write("content/2025/second.md", "# Second\n\n## Fix\n\nBack to [the first](../2024/first.md).\n");
+  build::BuildOptions options;
+  options.content_dir = dir.path() / "content";
+  options.out_dir = dir.path() / "public";
+  const auto result = build::run_build(options);
+  CHECK(dir.read("public/incidents/2024-first/index.html").find("href=\"../../incidents/2025-second/index.html\"") != std::string::npos);
+  CHECK(dir.read("public/incidents/2025-second/index.html").find("href=\"../../incidents/2024-first/index.html\"") != std::string::npos);
+  const auto& all = result.diagnostics.all();
+  CHECK(std::count_if(all.begin(), all.end(), [](const auto& d) { return d.rule == "broken-link" && d.message.find("gone.md") != std::string::npos; }) == 1);
+  CHECK(check_links(options.out_dir).first == 0);
+}
