@@ -9,15 +9,11 @@
 
 #include "search/document_text.h"
 #include "search/schema.h"
+#include "text/text.h"
 
 namespace pmkb::search {
 
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 // The text that counts most (title, summary, root cause) is indexed with positions, for
 // phrase queries, and feeds the spelling dictionary; the rest without either: positions and
@@ -61,8 +57,8 @@ Xapian::Document make_document(const model::AnalyzedIncident& entry, Generators&
 
   doc.add_boolean_term(std::string(schema::kId) + incident.id);
   doc.add_boolean_term(std::string(schema::kSource) + incident.source);
-  if (incident.severity) doc.add_boolean_term(std::string(schema::kSeverity) + lower(std::string(model::to_string(*incident.severity))));
-  for (const auto& service : incident.services) doc.add_boolean_term(std::string(schema::kService) + lower(service));
+  if (incident.severity) doc.add_boolean_term(std::string(schema::kSeverity) + text::to_lower(std::string(model::to_string(*incident.severity))));
+  for (const auto& service : incident.services) doc.add_boolean_term(std::string(schema::kService) + text::to_lower(service));
   for (const auto& cause : entry.causes) doc.add_boolean_term(std::string(schema::kCause) + cause.id);
   if (incident.date) {
     doc.add_boolean_term(std::string(schema::kYear) + std::to_string(incident.date->year));
@@ -72,8 +68,8 @@ Xapian::Document make_document(const model::AnalyzedIncident& entry, Generators&
   }
   if (incident.duration_minutes) doc.add_value(schema::kDurationSlot, Xapian::sortable_serialise(*incident.duration_minutes));
   std::string facets;
-  if (incident.severity) facets += "severity=" + lower(std::string(model::to_string(*incident.severity))) + "\n";
-  for (const auto& service : incident.services) facets += "service=" + lower(service) + "\n";
+  if (incident.severity) facets += "severity=" + text::to_lower(std::string(model::to_string(*incident.severity))) + "\n";
+  for (const auto& service : incident.services) facets += "service=" + text::to_lower(service) + "\n";
   for (const auto& cause : entry.causes) facets += "cause=" + cause.id + "\n";
   if (incident.date) facets += "year=" + std::to_string(incident.date->year) + "\n";
   doc.add_value(schema::kFacetSlot, facets);

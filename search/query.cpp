@@ -9,17 +9,13 @@
 
 #include "search/document_text.h"
 #include "search/schema.h"
+#include "text/text.h"
 
 namespace pmkb::search {
 
 namespace {
 
 constexpr Xapian::doccount kFacetDepth = 2000;  // facets count the best this many matches
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 Xapian::QueryParser make_parser(const Xapian::Database& db) {
   Xapian::QueryParser parser;
@@ -42,7 +38,7 @@ Xapian::QueryParser make_parser(const Xapian::Database& db) {
 
 Xapian::Query filter_query(std::string_view prefix, const std::vector<std::string>& values) {
   std::vector<Xapian::Query> terms;
-  for (const auto& value : values) terms.emplace_back(std::string(prefix) + lower(value));
+  for (const auto& value : values) terms.emplace_back(std::string(prefix) + text::to_lower(value));
   return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
 
@@ -108,9 +104,9 @@ std::pair<std::string, std::string> best_snippet(const Xapian::MSet& mset, const
   for (const std::string& name : section_names()) {
     if (!sections.contains(name)) continue;
     if (name == "body" && best_hits > 0) break;  // the body repeats every section
-    const std::string text = lower(sections.at(name).get<std::string>().substr(0, kSnippetSource));
+    const std::string lowered = text::to_lower(sections.at(name).get<std::string>().substr(0, kSnippetSource));
     std::size_t hits = 0;
-    for (const auto& s : stems) hits += text.find(s) != std::string::npos ? 1 : 0;
+    for (const auto& s : stems) hits += lowered.find(s) != std::string::npos ? 1 : 0;
     if (hits > best_hits) {
       best_hits = hits;
       best_section = name;

@@ -15,6 +15,10 @@ using model::RelationKind;
 
 namespace {
 
+bool has_cause(const AnalyzedIncident& entry, const std::string& id) {
+  return std::any_of(entry.causes.begin(), entry.causes.end(), [&](const CauseMatch& c) { return c.id == id; });
+}
+
 /*** Related incidents ***/
 
 class Relater {
@@ -59,11 +63,6 @@ class Relater {
     return jt == it->second.end() ? 0.0 : jt->second;
   }
 
-  bool has_cause(std::size_t index, const std::string& id) const {
-    const auto& causes = entries_[index].causes;
-    return std::any_of(causes.begin(), causes.end(), [&](const CauseMatch& c) { return c.id == id; });
-  }
-
   // The rarest shared cause is the reason; rarer causes, then similar text, then id rank first.
   // Within one cause only similar incidents and the first few by id can make the list, so big
   // groups cost no more than small ones.
@@ -81,7 +80,7 @@ class Relater {
       const double rarity = std::log((n + 1) / static_cast<double>(group.size()));
       if (auto it = neighbours_.find(i); it != neighbours_.end()) {
         for (const auto& [other, score] : it->second) {
-          if (has_cause(other, cause.id)) offer(other, cause.id, rarity + score);
+          if (has_cause(entries_[other], cause.id)) offer(other, cause.id, rarity + score);
         }
       }
       std::size_t taken = 0;
@@ -150,10 +149,6 @@ bool newest_first(const AnalyzedIncident& a, const AnalyzedIncident& b) {
     return *da > *db;
   }
   return a.incident.id < b.incident.id;
-}
-
-bool has_cause(const AnalyzedIncident& entry, const std::string& id) {
-  return std::any_of(entry.causes.begin(), entry.causes.end(), [&](const CauseMatch& c) { return c.id == id; });
 }
 
 bool all_done(const model::Incident& incident) {

@@ -1,5 +1,7 @@
 #include "content/encoding.h"
 
+#include "text/text.h"
+
 #include <array>
 #include <cstdint>
 
@@ -12,24 +14,6 @@ constexpr std::array<char32_t, 32> kCp1252High = {
     0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
     0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
     0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
-
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 // Length of the valid UTF-8 sequence starting at `i`, or 0 when it is invalid.
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
@@ -99,7 +83,7 @@ NormalizedText normalize_encoding(std::string_view bytes) {
     }
     if (c == '\0') {
       if (result.nul_bytes++ == 0) result.first_nul_line = line;
-      append_utf8(out, 0xFFFD);
+      text::append_utf8(out, 0xFFFD);
       ++i;
       ++column;
       continue;
@@ -114,7 +98,7 @@ NormalizedText normalize_encoding(std::string_view bytes) {
         result.first_repair_column = column;
       }
       const auto byte = static_cast<std::uint8_t>(bytes[i]);
-      append_utf8(out, byte < 0xA0 ? kCp1252High[byte - 0x80] : static_cast<char32_t>(byte));
+      text::append_utf8(out, byte < 0xA0 ? kCp1252High[byte - 0x80] : static_cast<char32_t>(byte));
       ++i;
     }
     ++column;

@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 
+#include <nlohmann/json.hpp>
+
 #include <fstream>
 #include <future>
 #include <mutex>
@@ -63,12 +65,7 @@ void add_values(std::vector<std::string>& into, const std::string& value) {
 }
 
 std::string error_json(const std::string& message) {
-  std::string escaped;
-  for (char c : message) {
-    if (c == '"' || c == '\\') escaped += '\\';
-    if (static_cast<unsigned char>(c) >= 0x20) escaped += c;
-  }
-  return "{\"error\": \"" + escaped + "\"}\n";
+  return nlohmann::json{{"error", message}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace
