@@ -130,6 +130,8 @@ int main(int argc, char** argv) try {
   build->add_option("-o,--out", out_dir, "Output folder for the site")->capture_default_str();
   build->add_option("-c,--config", config_file, "Config file (default: CONTENT_DIR/pmkb.yaml, then ./pmkb.yaml)");
   add_output_options(build, output);
+  build->add_option("-j,--jobs", build_options.jobs, "Worker threads (default: one per core); the output is the same for any count")
+      ->check(CLI::Range(0u, 256u));
   build->footer("Examples:\n  pmkb build                       # content/ -> public/\n"
                 "  pmkb build postmortems -o site --strict --format github");
 
@@ -137,6 +139,7 @@ int main(int argc, char** argv) try {
   lint->add_option("CONTENT_DIR", content_dir, "Folder of postmortems")->capture_default_str();
   lint->add_option("-c,--config", config_file, "Config file");
   add_output_options(lint, output);
+  lint->add_option("-j,--jobs", build_options.jobs, "Worker threads (default: one per core)")->check(CLI::Range(0u, 256u));
   lint->footer("Examples:\n  pmkb lint content\n  pmkb lint postmortems --strict --format github   # in CI");
 
   pmkb::search::SearchRequest request;

@@ -3,10 +3,12 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "parallel/parallel.h"
 #include "search/document_text.h"
 #include "search/schema.h"
 #include "text/text.h"
@@ -16,44 +18,70 @@ namespace pmkb::search {
 namespace {
 
 // The text that counts most (title, summary, root cause) is indexed with positions, for
-// phrase queries, and feeds the spelling dictionary; the rest without either: positions and
-// spelling data are most of an index's size and build time.
-struct Generators {
-  Xapian::TermGenerator strong;  // positions + spelling
-  Xapian::TermGenerator plain;   // neither
-
-  void start(Xapian::Document& doc, const Xapian::Stem& stemmer) {
-    strong.set_document(doc);
-    plain.set_document(doc);
-    strong.set_stemmer(stemmer);
-    plain.set_stemmer(stemmer);
+// phrase queries; the rest without: positions are most of an index's size and build time.
+// Field-prefixed copies ("title:", "rootcause:") carry positions only for the short title.
+class Generator {
+ public:
+  Generator(Xapian::Document& doc, const std::string& language) {
+    generator_.set_document(doc);
+    generator_.set_stemmer(schema::stemmer_for(language));
+    generator_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+    generator_.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
   }
+
+  void strong(const std::string& text, Xapian::termcount weight, std::string_view prefix, bool prefixed_positions) {
+    if (text.empty()) return;
+    generator_.index_text(text, weight);
+    if (prefixed_positions) generator_.index_text(text, 1, std::string(prefix));
+    else generator_.index_text_without_positions(text, 1, std::string(prefix));
+    generator_.increase_termpos();
+  }
+
+  void plain(const std::string& text, Xapian::termcount weight, std::string_view prefix = {}) {
+    if (!text.empty()) generator_.index_text_without_positions(text, weight, std::string(prefix));
+  }
+
+ private:
+  Xapian::TermGenerator generator_;
 };
 
-void index_strong(Generators& g, const std::string& text, Xapian::termcount weight, std::string_view prefix) {
-  if (text.empty()) return;
-  g.strong.index_text(text, weight);                                  // free text
-  g.strong.index_text(text, 1, std::string(prefix));                  // field queries ("title:")
-  g.strong.increase_termpos();
+// A document ready for the writer, with the words of its title, summary and root cause for
+// the spelling dictionary ("did you mean"), which only the writer may update.
+struct IndexedDocument {
+  Xapian::Document document;
+  std::vector<std::pair<std::string, Xapian::termcount>> spellings;
+};
+
+// The words (unstemmed, lower case) of the prefixed strong fields, with their frequencies.
+std::vector<std::pair<std::string, Xapian::termcount>> spelling_words(const Xapian::Document& doc) {
+  std::vector<std::pair<std::string, Xapian::termcount>> words;
+  for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
+    const std::string term = *it;
+    for (std::string_view prefix : {schema::kTitle, schema::kSummary, schema::kRootCause}) {
+      // After the prefix comes a lower-case word; an upper-case letter means a longer prefix.
+      if (term.size() > prefix.size() && term.starts_with(prefix) && !std::isupper(static_cast<unsigned char>(term[prefix.size()]))) {
+        words.emplace_back(term.substr(prefix.size()), it.get_wdf());
+        break;
+      }
+    }
+  }
+  return words;
 }
 
-void index_plain(Generators& g, const std::string& text, std::string_view prefix) {
-  if (text.empty()) return;
-  g.plain.index_text_without_positions(text, 1, std::string(prefix));
-}
-
-Xapian::Document make_document(const model::AnalyzedIncident& entry, Generators& generators) {
+IndexedDocument make_document(const model::AnalyzedIncident& entry) {
   const model::Incident& incident = entry.incident;
   const DocumentText text = document_text(incident);
-  Xapian::Document doc;
-  generators.start(doc, schema::stemmer_for(incident.language));
-  index_strong(generators, incident.title, schema::kTitleWeight, schema::kTitle);
-  index_strong(generators, text.root_cause, schema::kRootCauseWeight, schema::kRootCause);
-  index_strong(generators, text.summary, schema::kSummaryWeight, schema::kSummary);
-  index_plain(generators, text.timeline, schema::kTimeline);
-  index_plain(generators, text.actions, schema::kActions);
+  IndexedDocument out;
+  Xapian::Document& doc = out.document;
+  Generator generator(doc, incident.language);
+  generator.strong(incident.title, schema::kTitleWeight, schema::kTitle, true);
+  generator.strong(text.root_cause, schema::kRootCauseWeight, schema::kRootCause, false);
+  generator.strong(text.summary, schema::kSummaryWeight, schema::kSummary, false);
+  generator.plain(text.timeline, 1, schema::kTimeline);
+  generator.plain(text.actions, 1, schema::kActions);
   // The whole body once more, unprefixed: every word is findable, the sections above weigh more.
-  generators.plain.index_text_without_positions(incident.body_text, schema::kBodyWeight);
+  generator.plain(incident.body_text, schema::kBodyWeight);
+  out.spellings = spelling_words(doc);
 
   doc.add_boolean_term(std::string(schema::kId) + incident.id);
   doc.add_boolean_term(std::string(schema::kSource) + incident.source);
@@ -75,25 +103,45 @@ Xapian::Document make_document(const model::AnalyzedIncident& entry, Generators&
   doc.add_value(schema::kFacetSlot, facets);
   if (incident.severity) doc.add_value(schema::kSeverityRankSlot, Xapian::sortable_serialise(static_cast<int>(*incident.severity)));
   doc.set_data(stored_record(entry, text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  return doc;
+  return out;
 }
+
+// Terms that can tell incidents apart: those in at most `max_incidents` incidents (a fiftieth
+// of the library, within 20..250). A word shared that widely relates nothing by itself, and
+// leaving such words out keeps each more-like-this query to short posting lists, so that
+// relating n incidents costs about n queries of fixed size rather than n squared.
+class RareTerms : public Xapian::ExpandDecider {
+ public:
+  RareTerms(const Xapian::Database& db, Xapian::doccount max_incidents) : db_(db), max_(max_incidents) {}
+  bool operator()(const std::string& term) const override { return db_.get_termfreq(term) <= max_; }
+
+ private:
+  const Xapian::Database& db_;
+  Xapian::doccount max_;
+};
 
 }  // namespace
 
-void build_index(const model::Site& site, const std::filesystem::path& db_dir) {
-  Xapian::WritableDatabase db(db_dir.string(), Xapian::DB_CREATE);
-  Generators generators;
-  generators.strong.set_database(db);
-  generators.strong.set_flags(Xapian::TermGenerator::FLAG_SPELLING | Xapian::TermGenerator::FLAG_CJK_NGRAM);
-  generators.plain.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
-  generators.strong.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
-  generators.plain.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
-  db.begin_transaction();
-  for (const auto& entry : site.incidents) {
-    Xapian::Document doc = make_document(entry, generators);
-    db.replace_document(std::string(schema::kId) + entry.incident.id, doc);
+void build_index(const model::Site& site, const std::filesystem::path& db_dir, unsigned jobs) {
+  // A new database in a staging directory that is swapped into place whole: no transaction
+  // and no fsync per commit are needed for readers to see all of it or none of it.
+  Xapian::WritableDatabase db(db_dir.string(), Xapian::DB_CREATE | Xapian::DB_NO_SYNC);
+  // Terms are generated on the worker threads, a batch at a time; this thread only writes.
+  constexpr std::size_t kBatch = 512;
+  constexpr std::size_t kBatchesPerFlush = 4;
+  for (std::size_t begin = 0; begin < site.incidents.size(); begin += kBatch) {
+    const std::size_t count = std::min(kBatch, site.incidents.size() - begin);
+    std::vector<IndexedDocument> batch = parallel::map_indexes(count, jobs, [&](std::size_t i) {
+      return make_document(site.incidents[begin + i]);
+    });
+    for (IndexedDocument& indexed : batch) {
+      for (const auto& [word, frequency] : indexed.spellings) db.add_spelling(word, frequency);
+      db.add_document(indexed.document);
+    }
+    // Flushing every few thousand documents bounds the writer's memory, whatever the library's size.
+    if ((begin / kBatch + 1) % kBatchesPerFlush == 0) db.commit();
   }
-  db.commit_transaction();
+  db.commit();
   db.close();
 }
 
@@ -116,10 +164,11 @@ std::vector<model::Similarity> find_similar_incidents(const std::vector<model::I
   }
   std::map<std::pair<std::size_t, std::size_t>, double> pairs;
   Xapian::Enquire enquire(db);
+  const RareTerms rare(db, std::clamp<Xapian::doccount>(static_cast<Xapian::doccount>(incidents.size() / 50), 20, 250));
   for (Xapian::docid id = 1; id <= incidents.size(); ++id) {
     Xapian::RSet rset;
     rset.add_document(id);
-    const Xapian::ESet eset = enquire.get_eset(25, rset);
+    const Xapian::ESet eset = enquire.get_eset(25, rset, &rare);
     if (eset.empty()) continue;
     Xapian::Query query(Xapian::Query::OP_OR, eset.begin(), eset.end());
     enquire.set_query(query);

@@ -5,6 +5,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "parallel/parallel.h"
 #include "text/text.h"
 
 namespace pmkb::analyze {
@@ -314,21 +315,24 @@ std::vector<model::CauseMatch> classify_incident(const model::Incident& incident
 }
 
 std::vector<std::vector<model::CauseMatch>> classify_all(const std::vector<model::Incident>& incidents,
-                                                         const model::Settings& settings, diag::Diagnostics& diagnostics) {
+                                                         const model::Settings& settings, unsigned jobs,
+                                                         diag::Diagnostics& diagnostics) {
   const CompiledTaxonomy compiled(settings.taxonomy);
-  std::vector<std::vector<model::CauseMatch>> out;
-  out.reserve(incidents.size());
-  for (const auto& incident : incidents) {
-    out.push_back(causes_of(incident, settings, compiled, diagnostics));
-    if (out.back().empty()) {
+  std::vector<diag::Diagnostics> found(incidents.size());
+  std::vector<std::vector<model::CauseMatch>> out = parallel::map_indexes(incidents.size(), jobs, [&](std::size_t i) {
+    const model::Incident& incident = incidents[i];
+    std::vector<model::CauseMatch> causes = causes_of(incident, settings, compiled, found[i]);
+    if (causes.empty()) {
       const auto it = incident.provenance.find(model::Field::RootCause);
       const int line = it != incident.provenance.end() ? it->second.line : 1;
-      diagnostics.report(diag::Level::Info, {incident.source, line, 1},
-                         "no cause from the taxonomy matched; name one with `causes:` in the front matter, or add a rule "
-                         "under `taxonomy:` in pmkb.yaml",
-                         "no-cause");
+      found[i].report(diag::Level::Info, {incident.source, line, 1},
+                      "no cause from the taxonomy matched; name one with `causes:` in the front matter, or add a rule "
+                      "under `taxonomy:` in pmkb.yaml",
+                      "no-cause");
     }
-  }
+    return causes;
+  });
+  for (auto& sink : found) diagnostics.merge(std::move(sink));
   return out;
 }
 

@@ -35,8 +35,10 @@ std::vector<model::CauseMatch> classify_incident(const model::Incident& incident
 // Reports `no-cause` (info) for an incident nothing explains and `cause-conflict` when front
 // matter names causes but the root cause reads like another one. Diagnostics name the
 // incident's source path (relative to the content directory).
+// Runs on `jobs` threads; the result and the diagnostics' order do not depend on `jobs`.
 std::vector<std::vector<model::CauseMatch>> classify_all(const std::vector<model::Incident>& incidents,
-                                                         const model::Settings& settings, diag::Diagnostics& diagnostics);
+                                                         const model::Settings& settings, unsigned jobs,
+                                                         diag::Diagnostics& diagnostics);
 
 // True when `sentence` (lower case) satisfies `rule`. Exposed for tests.
 bool rule_matches(const model::MatchRule& rule, std::string_view sentence);

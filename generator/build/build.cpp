@@ -1,6 +1,8 @@
 #include "build/build.h"
 
+#include <atomic>
 #include <chrono>
+#include <future>
 #include <map>
 
 #include "analyze/library.h"
@@ -11,6 +13,7 @@
 #include "extract/incident_extractor.h"
 #include "markdown/parsed_document.h"
 #include "output/staged_output.h"
+#include "parallel/parallel.h"
 #include "render/site_renderer.h"
 #include "render/theme.h"
 #include "search/indexer.h"
@@ -57,16 +60,27 @@ diag::Diagnostics finish_diagnostics(const diag::Diagnostics& found, const std::
   return out;
 }
 
+// Parses and extracts every source on the worker pool. Each source reports into its own
+// sink; the sinks are merged in source order, so the diagnostics do not depend on -j.
 std::vector<model::Incident> extract_all(const std::vector<content::SourceFile>& sources, const model::Settings& settings,
-                                         diag::Diagnostics& diagnostics) {
-  std::vector<model::Incident> incidents;
+                                         unsigned jobs, diag::Diagnostics& diagnostics) {
+  struct Extracted {
+    std::optional<model::Incident> incident;
+    diag::Diagnostics diagnostics;
+  };
   const markdown::MarkdownOptions markdown_options{settings.unsafe_html};
-  for (const auto& source : sources) {
-    const content::SplitDocument split = content::split_front_matter(source, diagnostics);
+  std::vector<Extracted> extracted = parallel::map_indexes(sources.size(), jobs, [&](std::size_t i) {
+    Extracted out;
+    const content::SplitDocument split = content::split_front_matter(sources[i], out.diagnostics);
     const markdown::ParsedDocument doc = markdown::parse_markdown(split.body, split.body_first_line, markdown_options);
-    if (auto incident = extract::extract_incident(source, split, doc, settings, diagnostics)) {
-      incidents.push_back(std::move(*incident));
-    }
+    out.incident = extract::extract_incident(sources[i], split, doc, settings, out.diagnostics);
+    return out;
+  });
+  std::vector<model::Incident> incidents;
+  incidents.reserve(extracted.size());
+  for (auto& item : extracted) {
+    diagnostics.merge(std::move(item.diagnostics));
+    if (item.incident) incidents.push_back(std::move(*item.incident));
   }
   return incidents;
 }
@@ -77,27 +91,41 @@ std::optional<fs::path> theme_override_dir(const BuildOptions& options, const st
   return std::nullopt;
 }
 
+// Render and index run side by side, each on the worker pool; pages go to the staging
+// directory as they are rendered, and the whole is swapped into place at the end.
 std::size_t write_site(const model::Site& site, const model::Settings& settings, const BuildOptions& options,
                        diag::Diagnostics& diagnostics, StageClock& clock) {
   const render::Theme theme = render::load_theme(settings.theme, theme_override_dir(options, settings.theme), diagnostics);
-  std::vector<model::OutputFile> files = render::render_site(site, settings, theme, diagnostics);
-  files.push_back({"incidents.json", exporter::export_json(site)});
-  clock.lap("render");
   output::StagedOutput staged(options.out_dir);
-  staged.write_all(files);
-  clock.lap("write");
-  search::build_index(site, staged.staging_dir() / "xapian");
+  const fs::path db_dir = staged.staging_dir() / "xapian";
+  auto index = std::async(std::launch::async, [&] { search::build_index(site, db_dir, options.jobs); });
+  std::atomic<std::size_t> written{0};
+  const render::FileSink sink = [&](model::OutputFile file) {
+    staged.write(file);
+    ++written;
+  };
+  try {
+    render::render_site(site, settings, theme, options.jobs, sink, diagnostics);
+    sink({"incidents.json", exporter::export_json(site)});
+  } catch (...) {
+    index.wait();  // the index thread writes into the staging directory: let it finish first
+    throw;
+  }
+  clock.lap("render + write");
+  index.get();
   clock.lap("index");
-  const std::vector<model::OutputFile> client_index = search::build_static_index(staged.staging_dir() / "xapian");
+  const std::vector<model::OutputFile> client_index = search::build_static_index(db_dir);
   staged.write_all(client_index);
   clock.lap("static index");
   staged.commit();
-  return files.size() + client_index.size();
+  return written + client_index.size();
 }
 
 }  // namespace
 
-AnalyzedLibrary analyze_content(const BuildOptions& options, diag::Diagnostics& found) {
+AnalyzedLibrary analyze_content(const BuildOptions& given, diag::Diagnostics& found) {
+  BuildOptions options = given;
+  if (options.jobs == 0) options.jobs = parallel::default_jobs();
   AnalyzedLibrary library;
   StageClock clock(library.stage_seconds);
   library.settings = config::load_settings(options.content_dir, options.config_file, found);
@@ -110,9 +138,9 @@ AnalyzedLibrary analyze_content(const BuildOptions& options, diag::Diagnostics& 
       content::load_content(options.content_dir, {settings.ignore, settings.max_file_bytes}, found);
   for (const auto& source : sources) library.display_paths[source.path] = source.display_path;
   clock.lap("load");
-  std::vector<model::Incident> incidents = analyze::assign_unique_ids(extract_all(sources, settings, found), found);
+  std::vector<model::Incident> incidents = analyze::assign_unique_ids(extract_all(sources, settings, options.jobs, found), found);
   clock.lap("parse + extract");
-  std::vector<std::vector<model::CauseMatch>> causes = analyze::classify_all(incidents, settings, found);
+  std::vector<std::vector<model::CauseMatch>> causes = analyze::classify_all(incidents, settings, options.jobs, found);
   clock.lap("classify");
   const std::vector<model::Similarity> similarities = search::find_similar_incidents(incidents);
   clock.lap("similarity");
@@ -126,8 +154,10 @@ AnalyzedLibrary analyze_content(const BuildOptions& options, diag::Diagnostics& 
   return library;
 }
 
-BuildResult run_build(const BuildOptions& options) {
+BuildResult run_build(const BuildOptions& given) {
   const auto started = std::chrono::steady_clock::now();
+  BuildOptions options = given;
+  if (options.jobs == 0) options.jobs = parallel::default_jobs();
   BuildResult result;
   diag::Diagnostics found;
   AnalyzedLibrary library = analyze_content(options, found);

@@ -19,6 +19,7 @@ struct BuildOptions {
   std::filesystem::path content_dir = "content";
   std::filesystem::path out_dir = "public";
   std::optional<std::filesystem::path> config_file;
+  unsigned jobs = 0;         // worker threads, 0 for one per core; the output is the same for any count
   bool write_output = true;  // false for `pmkb lint`: everything is checked, nothing rendered or written
 };
 

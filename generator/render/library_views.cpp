@@ -397,11 +397,10 @@ std::string atom_feed(const model::Site& site, const model::Settings& settings) 
   return out + "</feed>\n";
 }
 
-std::string sitemap(const std::vector<model::OutputFile>& pages, const model::Settings& settings) {
+std::string sitemap(const std::vector<std::string>& paths, const model::Settings& settings) {
   std::string out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
-  for (const auto& page : pages) {
-    if (!page.path.ends_with(".html") || page.path == "404.html") continue;
-    std::string path = page.path;
+  for (std::string path : paths) {
+    if (!path.ends_with(".html") || path == "404.html") continue;
     if (path.ends_with("index.html")) path.resize(path.size() - 10);
     out += "  <url><loc>" + xml_escape(settings.base_url + path) + "</loc></url>\n";
   }

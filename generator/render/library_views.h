@@ -30,7 +30,7 @@ View insights_view(const model::Site& site, const model::Settings& settings);
 // developer portals (Backstage and the like).
 std::string service_json(const Listing& service);
 std::string atom_feed(const model::Site& site, const model::Settings& settings);
-std::string sitemap(const std::vector<model::OutputFile>& pages, const model::Settings& settings);
+std::string sitemap(const std::vector<std::string>& paths, const model::Settings& settings);
 
 // Days between two dates, for the age of open actions (relative to the newest incident, so
 // that the output does not depend on the day of the build).

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
+
+#include "parallel/parallel.h"
 
 #include "render/library_views.h"
 #include "render/views.h"
@@ -13,18 +16,20 @@ namespace {
 using kainjow::mustache::mustache;
 using kainjow::mustache::partial;
 
-// Compiles each template once and renders many pages with it.
+// Compiles each template once and renders many pages with it. One per worker thread.
 class PageRenderer {
  public:
-  PageRenderer(const Theme& theme, diag::Diagnostics& diagnostics) : theme_(theme), diagnostics_(diagnostics) {}
+  explicit PageRenderer(const Theme& theme) : theme_(&theme) {}
 
-  void render(const std::string& template_name, View view, const std::string& path, std::vector<model::OutputFile>& out) {
-    auto it = theme_.templates.find(template_name);
-    if (it == theme_.templates.end()) {
-      report(template_name, "theme has no template \"" + template_name + ".mustache\"");
-      return;
+  // The page, or nothing (and a `template-error`) when the template is missing or fails.
+  std::optional<std::string> render(const std::string& template_name, View view, const std::string& path,
+                                    diag::Diagnostics& diagnostics) {
+    auto it = theme_->templates.find(template_name);
+    if (it == theme_->templates.end()) {
+      report(template_name, "theme has no template \"" + template_name + ".mustache\"", diagnostics);
+      return std::nullopt;
     }
-    for (const auto& [name, text] : theme_.partials) {
+    for (const auto& [name, text] : theme_->partials) {
       const std::string* body = &text;
       view.set(name, partial([body] { return *body; }));
     }
@@ -32,64 +37,101 @@ class PageRenderer {
     mustache& compiled = cached->second;
     std::string html = compiled.render(view);
     if (!compiled.is_valid()) {
-      report(template_name, "cannot render " + path + ": " + compiled.error_message());
-      return;
+      report(template_name, "cannot render " + path + ": " + compiled.error_message(), diagnostics);
+      return std::nullopt;
     }
-    out.push_back({path, std::move(html)});
+    return html;
   }
 
  private:
-  void report(const std::string& template_name, std::string message) {
-    auto origin = theme_.origins.find("template:" + template_name);
-    diagnostics_.report(diag::Level::Error, {origin != theme_.origins.end() ? origin->second : template_name, 0, 0},
-                        std::move(message), "template-error");
+  void report(const std::string& template_name, std::string message, diag::Diagnostics& diagnostics) const {
+    auto origin = theme_->origins.find("template:" + template_name);
+    diagnostics.report(diag::Level::Error, {origin != theme_->origins.end() ? origin->second : template_name, 0, 0},
+                       std::move(message), "template-error");
   }
 
-  const Theme& theme_;
-  diag::Diagnostics& diagnostics_;
+  const Theme* theme_;
   std::map<std::string, mustache> compiled_;
 };
 
-}  // namespace
+// Hands rendered files to the sink and remembers the pages' paths for the sitemap.
+class Emitter {
+ public:
+  Emitter(const FileSink& sink, const Theme& theme, diag::Diagnostics& diagnostics)
+      : sink_(sink), renderer_(theme), diagnostics_(diagnostics) {}
 
-std::vector<model::OutputFile> render_site(const model::Site& site, const model::Settings& settings, const Theme& theme,
-                                           diag::Diagnostics& diagnostics) {
-  std::vector<model::OutputFile> out;
-  PageRenderer pages(theme, diagnostics);
-  pages.render("index", index_view(site, settings), "index.html", out);
-  for (const auto& entry : site.incidents) {
+  void page(const std::string& template_name, View view, const std::string& path) {
+    if (auto html = renderer_.render(template_name, std::move(view), path, diagnostics_)) file(path, std::move(*html));
+  }
+  void file(const std::string& path, std::string bytes) {
+    paths_.push_back(path);
+    sink_({path, std::move(bytes)});
+  }
+  std::vector<std::string>& paths() { return paths_; }
+
+ private:
+  const FileSink& sink_;
+  PageRenderer renderer_;
+  diag::Diagnostics& diagnostics_;
+  std::vector<std::string> paths_;
+};
+
+// The incident pages, on the worker pool: each worker renders with its own compiled
+// templates, and each page reports into its own sink, merged in incident order.
+void render_incident_pages(const model::Site& site, const model::Settings& settings, const Theme& theme, unsigned jobs,
+                           const FileSink& sink, std::vector<std::string>& paths, diag::Diagnostics& diagnostics) {
+  std::vector<PageRenderer> renderers(std::max(1u, jobs), PageRenderer(theme));
+  std::vector<diag::Diagnostics> found(site.incidents.size());
+  std::vector<char> written(site.incidents.size(), 0);
+  parallel::for_each_index_by_worker(site.incidents.size(), jobs, [&](std::size_t worker, std::size_t i) {
+    const model::AnalyzedIncident& entry = site.incidents[i];
     auto [body, missing] = link_postmortems(entry.incident.body_html, entry.incident.source, site);
     View view = incident_view(site, entry, settings);
     view.set("body_html", std::move(body));
-    pages.render("incident", std::move(view), model::incident_url(entry.incident) + "index.html", out);
-    for (const auto& target : missing) {
-      diagnostics.report(diag::Level::Warning, {entry.incident.source, 1, 1},
-                         "link to \"" + target + "\" names a postmortem that is not in the library, so it links nowhere; "
-                         "fix the path or link to a full URL", "broken-link");
+    const std::string path = model::incident_url(entry.incident) + "index.html";
+    if (auto html = renderers[worker].render("incident", std::move(view), path, found[i])) {
+      sink({path, std::move(*html)});
+      written[i] = 1;
     }
+    for (const auto& target : missing) {
+      found[i].report(diag::Level::Warning, {entry.incident.source, 1, 1},
+                      "link to \"" + target + "\" names a postmortem that is not in the library, so it links nowhere; "
+                      "fix the path or link to a full URL", "broken-link");
+    }
+  });
+  for (std::size_t i = 0; i < site.incidents.size(); ++i) {
+    if (written[i]) paths.push_back(model::incident_url(site.incidents[i].incident) + "index.html");
+    diagnostics.merge(std::move(found[i]));
   }
-  pages.render("causes", causes_index_view(site, settings), "causes/index.html", out);
-  for (const auto& cause : site.causes) {
-    pages.render("cause", cause_view(site, cause, settings), "causes/" + cause.id + "/index.html", out);
-  }
+}
+
+}  // namespace
+
+void render_site(const model::Site& site, const model::Settings& settings, const Theme& theme, unsigned jobs,
+                 const FileSink& sink, diag::Diagnostics& diagnostics) {
+  Emitter out(sink, theme, diagnostics);
+  out.page("index", index_view(site, settings), "index.html");
+  render_incident_pages(site, settings, theme, jobs, sink, out.paths(), diagnostics);
+  out.page("causes", causes_index_view(site, settings), "causes/index.html");
+  for (const auto& cause : site.causes) out.page("cause", cause_view(site, cause, settings), "causes/" + cause.id + "/index.html");
   for (const auto& [kind, folder] : {std::pair{"service", "services"}, std::pair{"year", "years"}, std::pair{"severity", "severity"}}) {
     const std::vector<Listing> listings = listings_by(site, kind);
-    pages.render("listings", listings_index_view(listings, kind, settings), std::string(folder) + "/index.html", out);
+    out.page("listings", listings_index_view(listings, kind, settings), std::string(folder) + "/index.html");
     for (const auto& listing : listings) {
       const std::string dir = std::string(folder) + "/" + listing.slug + "/";
-      pages.render("listing", listing_view(site, listing, settings), dir + "index.html", out);
-      if (std::string_view(kind) == "service") out.push_back({dir + "index.json", service_json(listing)});
+      out.page("listing", listing_view(site, listing, settings), dir + "index.html");
+      if (std::string_view(kind) == "service") out.file(dir + "index.json", service_json(listing));
     }
   }
-  pages.render("actions", actions_view(site, settings), "actions/index.html", out);
-  pages.render("insights", insights_view(site, settings), "insights/index.html", out);
-  pages.render("404", page_view(settings, "", "Page not found"), "404.html", out);
-  pages.render("search", page_view(settings, "../", "Search"), "search/index.html", out);
-  out.push_back({"feed.xml", atom_feed(site, settings)});
-  out.push_back({"sitemap.xml", sitemap(out, settings)});
-  for (const auto& [path, bytes] : theme.assets) out.push_back({path, bytes});
-  std::sort(out.begin(), out.end(), [](const model::OutputFile& a, const model::OutputFile& b) { return a.path < b.path; });
-  return out;
+  out.page("actions", actions_view(site, settings), "actions/index.html");
+  out.page("insights", insights_view(site, settings), "insights/index.html");
+  out.page("404", page_view(settings, "", "Page not found"), "404.html");
+  out.page("search", page_view(settings, "../", "Search"), "search/index.html");
+  out.file("feed.xml", atom_feed(site, settings));
+  std::vector<std::string> pages = out.paths();
+  std::sort(pages.begin(), pages.end());
+  out.file("sitemap.xml", sitemap(pages, settings));
+  for (const auto& [path, bytes] : theme.assets) out.file(path, bytes);
 }
 
 }  // namespace pmkb::render

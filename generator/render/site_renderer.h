@@ -1,7 +1,7 @@
 // Stage 5, render: the analyzed site -> the HTML pages and static assets of the theme.
 #pragma once
 
-#include <vector>
+#include <functional>
 
 #include "diag/diagnostics.h"
 #include "model/output_file.h"
@@ -11,10 +11,15 @@
 
 namespace pmkb::render {
 
-// Renders index.html, incidents/<slug>/index.html, causes/index.html, causes/<id>/index.html,
-// 404.html and the theme's static files, sorted by path. Rendering errors in a template
-// are reported as `template-error` diagnostics and the page is skipped.
-std::vector<model::OutputFile> render_site(const model::Site& site, const model::Settings& settings,
-                                           const Theme& theme, diag::Diagnostics& diagnostics);
+// Receives each rendered file as soon as it is ready; called from several threads at once.
+using FileSink = std::function<void(model::OutputFile)>;
+
+// Renders index.html, incidents/<slug>/index.html (on `jobs` threads), the cause, listing,
+// actions, insights, search and 404 pages, feed.xml, sitemap.xml and the theme's static
+// files, handing each to `sink` rather than keeping them: no page outlives its write.
+// Rendering errors in a template are reported as `template-error` diagnostics and the page
+// is skipped. The diagnostics do not depend on `jobs`.
+void render_site(const model::Site& site, const model::Settings& settings, const Theme& theme, unsigned jobs,
+                 const FileSink& sink, diag::Diagnostics& diagnostics);
 
 }  // namespace pmkb::render

@@ -23,7 +23,7 @@ model::Site small_site() {
   }
   diag::Diagnostics d;
   const auto settings = config::default_settings();
-  auto causes = analyze::classify_all(incidents, settings, d);
+  auto causes = analyze::classify_all(incidents, settings, 2, d);
   return analyze::analyze_library(std::move(incidents), std::move(causes), {}, {}, settings.taxonomy);
 }
 
@@ -31,7 +31,7 @@ model::Site small_site() {
 
 TEST_CASE("search: index and query with ranking, snippet, section and facets", "[search]") {
   test::TempDir dir;
-  search::build_index(small_site(), dir.path() / "xapian");
+  search::build_index(small_site(), dir.path() / "xapian", 2);
   search::SearchRequest request;
   request.query = "aof";
   auto results = search::search_site(dir.path(), request);
@@ -52,7 +52,7 @@ TEST_CASE("search: index and query with ranking, snippet, section and facets", "
 
 TEST_CASE("search: filters, field prefixes and date ranges", "[search]") {
   test::TempDir dir;
-  search::build_index(small_site(), dir.path() / "xapian");
+  search::build_index(small_site(), dir.path() / "xapian", 2);
   search::SearchRequest request;
   request.query = "";
   request.severities = {"SEV2", "sev1"};
@@ -77,7 +77,7 @@ TEST_CASE("search: filters, field prefixes and date ranges", "[search]") {
 
 TEST_CASE("search: a misspelt query gets a suggestion", "[search]") {
   test::TempDir dir;
-  search::build_index(small_site(), dir.path() / "xapian");
+  search::build_index(small_site(), dir.path() / "xapian", 2);
   search::SearchRequest request;
   request.query = "certificat";
   const auto results = search::search_site(dir.path(), request);

@@ -17,7 +17,7 @@ model::Site analyze_all(std::vector<model::Incident> incidents, diag::Diagnostic
                     const std::vector<model::Similarity>& similar = {}) {
   const auto settings = config::default_settings();
   incidents = analyze::assign_unique_ids(std::move(incidents), d);
-  auto causes = analyze::classify_all(incidents, settings, d);
+  auto causes = analyze::classify_all(incidents, settings, 2, d);
   return analyze::analyze_library(std::move(incidents), std::move(causes), similar, {}, settings.taxonomy);
 }
 

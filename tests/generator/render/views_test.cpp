@@ -16,7 +16,7 @@ model::Site two_incident_site() {
       *test::extract_text("# New\n\n**Date:** 2024-02-01\n**Duration:** 75 minutes\n\n## Root cause\n\nThe volume ran out of space.\n", "new.md").incident};
   diag::Diagnostics d;
   const auto settings = config::default_settings();
-  auto causes = analyze::classify_all(incidents, settings, d);
+  auto causes = analyze::classify_all(incidents, settings, 2, d);
   return analyze::analyze_library(std::move(incidents), std::move(causes), {}, {}, settings.taxonomy);
 }
 
