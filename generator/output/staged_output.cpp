@@ -5,6 +5,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -24,6 +25,22 @@ constexpr const char* kMarker = ".pmkb-output";
 
 std::runtime_error io_error(const std::string& what, const fs::path& path) {
   return std::runtime_error(what + " " + path.string() + ": " + std::strerror(errno));
+}
+
+// True when `path` is a regular file holding exactly `bytes`.
+bool same_bytes(const fs::path& path, const std::string& bytes) {
+  std::error_code ec;
+  if (!fs::is_regular_file(fs::symlink_status(path, ec)) || fs::file_size(path, ec) != bytes.size() || ec) return false;
+  std::ifstream in(path, std::ios::binary);
+  std::string buffer(64 * 1024, '\0');
+  std::size_t at = 0;
+  while (at < bytes.size()) {
+    const std::size_t want = std::min(buffer.size(), bytes.size() - at);
+    if (!in.read(buffer.data(), static_cast<std::streamsize>(want))) return false;
+    if (bytes.compare(at, want, buffer, 0, want) != 0) return false;
+    at += want;
+  }
+  return true;
 }
 
 bool is_empty_dir(const fs::path& dir) {
@@ -63,6 +80,7 @@ StagedOutput::StagedOutput(fs::path out_dir) : out_(std::move(out_dir)) {
     throw std::runtime_error("another pmkb build is writing " + out_.string() + " (lock " + lock.string() +
                              "); wait for it to finish");
   }
+  if (fs::exists(out_ / kMarker)) previous_ = out_;
   staging_ = parent / ("." + out_.filename().string() + ".pmkb-staging-" + std::to_string(::getpid()));
   fs::remove_all(staging_, ec);
   fs::create_directories(staging_, ec);
@@ -84,6 +102,10 @@ void StagedOutput::write(const model::OutputFile& file) {
   std::error_code ec;
   fs::create_directories(target.parent_path(), ec);
   if (ec) throw std::runtime_error("cannot create " + target.parent_path().string() + ": " + ec.message());
+  if (!previous_.empty() && same_bytes(previous_ / file.path, file.bytes) &&
+      ::link((previous_ / file.path).c_str(), target.c_str()) == 0) {
+    return;  // unchanged: the previous site's file, mtime and all
+  }
   std::ofstream out(target, std::ios::binary | std::ios::trunc);
   out.write(file.bytes.data(), static_cast<std::streamsize>(file.bytes.size()));
   out.close();

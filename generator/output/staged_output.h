@@ -3,7 +3,9 @@
 // A build writes into a staging directory beside OUT and swaps it into place in one
 // rename (RENAME_EXCHANGE), so readers see the old site or the new one, never half of one,
 // and a build that fails or is killed leaves the previous site intact. A lock file beside
-// OUT refuses a second build into the same OUT while one runs.
+// OUT refuses a second build into the same OUT while one runs. A file whose bytes are the
+// same as in the previous site is hard-linked from it rather than written again, so it keeps
+// its mtime and a deploy that syncs by mtime uploads only what changed.
 #pragma once
 
 #include <filesystem>
@@ -30,7 +32,8 @@ class StagedOutput {
 
   const std::filesystem::path& staging_dir() const { return staging_; }
 
-  // Writes `file` under the staging directory. Throws std::invalid_argument for an unsafe
+  // Writes `file` under the staging directory (safe to call from several threads for
+  // different files). Throws std::invalid_argument for an unsafe
   // path and std::runtime_error when the disk refuses.
   void write(const model::OutputFile& file);
   void write_all(const std::vector<model::OutputFile>& files);
@@ -41,6 +44,7 @@ class StagedOutput {
  private:
   std::filesystem::path out_;
   std::filesystem::path staging_;
+  std::filesystem::path previous_;  // the site being replaced, when there is one
   int lock_fd_ = -1;
   bool committed_ = false;
 };

@@ -1,0 +1,143 @@
+// The same input gives byte-identical output whatever -j, the order files were created in,
+// the locale or TZ; and a rebuild leaves the files it did not change untouched.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include <clocale>
+#include <cstdlib>
+#include <fstream>
+#include <optional>
+#include <ctime>
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "build/build.h"
+#include "support/fixtures.h"
+
+using namespace pmkb;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A small library with recurring causes, services, timelines and actions, written in the
+// given order (the file system hands directory entries back in creation-dependent order).
+void write_library(const test::TempDir& dir, bool reversed) {
+  std::vector<std::pair<std::string, std::string>> files;
+  for (int i = 0; i < 24; ++i) {
+    const std::string n = std::to_string(i);
+    const std::string cause = i % 3 == 0 ? "The disk was full: no space left on device on the log volume."
+                              : i % 3 == 1 ? "Replication was misconfigured; the replica used a wrong config."
+                                           : "A TLS certificate expired because renewal failed.";
+    files.emplace_back("team-" + std::to_string(i % 4) + "/pm-" + n + ".md",
+                       "---\ntitle: Incident " + n + " on service " + std::to_string(i % 5) + "\ndate: 2024-0" +
+                           std::to_string(1 + i % 9) + "-1" + std::to_string(i % 10) + "\nseverity: SEV" + std::to_string(1 + i % 4) +
+                           "\nservices: [svc-" + std::to_string(i % 5) + "]\n---\n## Summary\n\nCustomers saw errors for " +
+                           std::to_string(10 + i) + " minutes. Ünïcode ✓ and <b>html</b>.\n\n## Root cause\n\n" + cause +
+                           "\n\n## Timeline\n\n- 10:0" + std::to_string(i % 10) + " UTC alert fired\n- 10:30 UTC mitigated\n\n"
+                           "## Action items\n\n- [ ] Add an alert @ops\n- [x] Write a runbook @sre\n");
+  }
+  if (reversed) std::reverse(files.begin(), files.end());
+  for (const auto& [path, text] : files) dir.write("content/" + path, text);
+}
+
+// Every file under `root` but the Xapian database (whose files carry a random UUID; its
+// contents are checked through the static index, which is read from it), by relative path.
+std::map<std::string, std::string> read_tree(const fs::path& root) {
+  std::map<std::string, std::string> files;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    const std::string rel = fs::relative(entry.path(), root).generic_string();
+    if (!entry.is_regular_file() || rel.starts_with("xapian/")) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    files[rel] = std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  return files;
+}
+
+std::map<std::string, std::string> build_tree(const test::TempDir& dir, const std::string& out, unsigned jobs) {
+  build::BuildOptions options;
+  options.content_dir = dir.path() / "content";
+  options.out_dir = dir.path() / out;
+  options.jobs = jobs;
+  build::run_build(options);
+  return read_tree(options.out_dir);
+}
+
+// Sets an environment variable for the scope of a test.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    ::setenv(name, value, 1);
+    ::tzset();
+  }
+  ~ScopedEnv() {
+    if (old_) ::setenv(name_, old_->c_str(), 1);
+    else ::unsetenv(name_);
+    ::tzset();
+  }
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+}  // namespace
+
+TEST_CASE("determinism: -j, file order, TZ and locale do not change a byte", "[integration][determinism]") {
+  test::TempDir first;
+  test::TempDir second;
+  write_library(first, false);
+  write_library(second, true);
+  const auto reference = build_tree(first, "public", 1);
+  REQUIRE(reference.size() > 40);
+  REQUIRE(reference.count("search/meta.json") == 1);
+
+  const std::map<std::string, std::string> parallel = build_tree(first, "public-j4", 4);
+  std::map<std::string, std::string> elsewhere;
+  {
+    const ScopedEnv tz("TZ", "Pacific/Kiritimati");
+    // pmkb never calls setlocale; even if the process's locale is changed, nothing moves.
+    const char* old_locale = std::setlocale(LC_ALL, "C.UTF-8");
+    const std::string restore = old_locale ? old_locale : "C";
+    elsewhere = build_tree(second, "public", 3);
+    std::setlocale(LC_ALL, restore.c_str());
+  }
+  using Tree = std::map<std::string, std::string>;
+  for (const Tree* other : std::initializer_list<const Tree*>{&parallel, &elsewhere}) {
+    REQUIRE(other->size() == reference.size());
+    for (const auto& [path, bytes] : reference) {
+      INFO(path);
+      REQUIRE(other->count(path) == 1);
+      CHECK(other->at(path) == bytes);
+    }
+  }
+}
+
+TEST_CASE("rebuild: unchanged files keep their inode and mtime, changed ones are rewritten", "[integration][incremental]") {
+  test::TempDir dir;
+  write_library(dir, false);
+  build::BuildOptions options;
+  options.content_dir = dir.path() / "content";
+  options.out_dir = dir.path() / "public";
+  build::run_build(options);
+  const auto stat_of = [&](const std::string& rel) {
+    struct stat st {};
+    REQUIRE(::stat((options.out_dir / rel).c_str(), &st) == 0);
+    return st;
+  };
+  const auto untouched = stat_of("incidents/team-2-pm-6/index.html");
+  const auto edited = stat_of("incidents/team-1-pm-5/index.html");
+
+  dir.write("content/team-1/pm-5.md", "# Incident 5 renamed\n\n## Root cause\n\nThe disk was full.\n");
+  build::run_build(options);
+  const auto untouched_after = stat_of("incidents/team-2-pm-6/index.html");
+  CHECK(untouched_after.st_ino == untouched.st_ino);
+  CHECK(untouched_after.st_mtim.tv_sec == untouched.st_mtim.tv_sec);
+  CHECK(untouched_after.st_mtim.tv_nsec == untouched.st_mtim.tv_nsec);
+  CHECK(stat_of("incidents/team-1-pm-5/index.html").st_ino != edited.st_ino);
+  CHECK(dir.read("public/incidents/team-1-pm-5/index.html").find("Incident 5 renamed") != std::string::npos);
+}
