@@ -47,7 +47,8 @@ int report(const pmkb::build::BuildResult& result, const OutputOptions& output, 
     std::cerr << "pmkb " << verb << ": " << result.summary.incidents << " incidents from " << result.summary.documents
               << " files, " << result.summary.recurring_causes << " recurring causes, " << errors << " errors, " << warnings
               << " warnings, " << d.count(pmkb::diag::Level::Info) << " notes in " << seconds << " s";
-    if (result.summary.files_written > 0) std::cerr << "; wrote " << out_dir;
+    if (result.summary.unchanged) std::cerr << "; nothing changed since " << out_dir << " was built";
+    else if (result.summary.files_written > 0) std::cerr << "; wrote " << out_dir;
     std::cerr << "\n";
   }
   if (output.timings) {
@@ -130,6 +131,7 @@ int main(int argc, char** argv) try {
   build->add_option("-o,--out", out_dir, "Output folder for the site")->capture_default_str();
   build->add_option("-c,--config", config_file, "Config file (default: CONTENT_DIR/pmkb.yaml, then ./pmkb.yaml)");
   add_output_options(build, output);
+  build->add_flag("--clean", build_options.clean, "Redo everything and rewrite every file, even if nothing changed");
   build->add_option("-j,--jobs", build_options.jobs, "Worker threads (default: one per core); the output is the same for any count")
       ->check(CLI::Range(0u, 256u));
   build->footer("Examples:\n  pmkb build                       # content/ -> public/\n"

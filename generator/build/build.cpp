@@ -2,8 +2,14 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <functional>
 #include <future>
 #include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
 
 #include "analyze/library.h"
 #include "config/settings_loader.h"
@@ -92,11 +98,10 @@ std::optional<fs::path> theme_override_dir(const BuildOptions& options, const st
 }
 
 // Render and index run side by side, each on the worker pool; pages go to the staging
-// directory as they are rendered, and the whole is swapped into place at the end.
+// directory as they are rendered. The caller swaps it into place.
 std::size_t write_site(const model::Site& site, const model::Settings& settings, const BuildOptions& options,
-                       diag::Diagnostics& diagnostics, StageClock& clock) {
+                       output::StagedOutput& staged, diag::Diagnostics& diagnostics, StageClock& clock) {
   const render::Theme theme = render::load_theme(settings.theme, theme_override_dir(options, settings.theme), diagnostics);
-  output::StagedOutput staged(options.out_dir);
   const fs::path db_dir = staged.staging_dir() / "xapian";
   auto index = std::async(std::launch::async, [&] { search::build_index(site, db_dir, options.jobs); });
   std::atomic<std::size_t> written{0};
@@ -117,28 +122,35 @@ std::size_t write_site(const model::Site& site, const model::Settings& settings,
   const std::vector<model::OutputFile> client_index = search::build_static_index(db_dir);
   staged.write_all(client_index);
   clock.lap("static index");
-  staged.commit();
   return written + client_index.size();
 }
 
-}  // namespace
+// What a build reads: the settings (with the config files' bytes) and the sources.
+struct Inputs {
+  model::Settings settings;
+  std::vector<content::SourceFile> sources;
+  bool config_failed = false;  // pmkb.yaml had errors: nothing else was read
+};
 
-AnalyzedLibrary analyze_content(const BuildOptions& given, diag::Diagnostics& found) {
-  BuildOptions options = given;
-  if (options.jobs == 0) options.jobs = parallel::default_jobs();
-  AnalyzedLibrary library;
-  StageClock clock(library.stage_seconds);
-  library.settings = config::load_settings(options.content_dir, options.config_file, found);
+Inputs load_inputs(const BuildOptions& options, diag::Diagnostics& found) {
+  Inputs inputs;
+  inputs.settings = config::load_settings(options.content_dir, options.config_file, found);
   if (found.count(diag::Level::Error) > 0) {
-    library.config_failed = true;  // a broken config builds nothing
-    return library;
+    inputs.config_failed = true;  // a broken config builds nothing
+    return inputs;
   }
+  inputs.sources = content::load_content(options.content_dir, {inputs.settings.ignore, inputs.settings.max_file_bytes}, found);
+  return inputs;
+}
+
+AnalyzedLibrary analyze_inputs(const Inputs& inputs, const BuildOptions& options, diag::Diagnostics& found, StageClock& clock) {
+  AnalyzedLibrary library;
+  library.settings = inputs.settings;
   const model::Settings& settings = library.settings;
-  const std::vector<content::SourceFile> sources =
-      content::load_content(options.content_dir, {settings.ignore, settings.max_file_bytes}, found);
-  for (const auto& source : sources) library.display_paths[source.path] = source.display_path;
-  clock.lap("load");
-  std::vector<model::Incident> incidents = analyze::assign_unique_ids(extract_all(sources, settings, options.jobs, found), found);
+  library.config_failed = inputs.config_failed;
+  if (inputs.config_failed) return library;
+  for (const auto& source : inputs.sources) library.display_paths[source.path] = source.display_path;
+  std::vector<model::Incident> incidents = analyze::assign_unique_ids(extract_all(inputs.sources, settings, options.jobs, found), found);
   clock.lap("parse + extract");
   std::vector<std::vector<model::CauseMatch>> causes = analyze::classify_all(incidents, settings, options.jobs, found);
   clock.lap("classify");
@@ -150,7 +162,92 @@ AnalyzedLibrary analyze_content(const BuildOptions& given, diag::Diagnostics& fo
   clock.lap("themes");
   library.site = analyze::analyze_library(std::move(incidents), std::move(causes), similarities, std::move(themes), settings.taxonomy);
   clock.lap("relate");
-  library.documents = sources.size();
+  library.documents = inputs.sources.size();
+  return library;
+}
+
+// A digest of everything the output depends on: this pmkb binary, the config files, every
+// source (path, bytes and how its path is printed) and the theme override files. Two builds
+// with the same fingerprint write the same site.
+std::string input_fingerprint(const Inputs& inputs, const BuildOptions& options) {
+  std::uint64_t digest = 0x9e3779b97f4a7c15ULL;
+  const auto mix = [&](std::string_view piece) {
+    digest ^= std::hash<std::string_view>{}(piece) + 0x9e3779b97f4a7c15ULL + (digest << 6) + (digest >> 2);
+    digest ^= piece.size();
+  };
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  mix(self.string());
+  mix(std::to_string(fs::file_size(self, ec)));
+  mix(std::to_string(fs::last_write_time(self, ec).time_since_epoch().count()));
+  for (const auto& [path, bytes] : inputs.settings.config_files) {
+    mix(path);
+    mix(bytes);
+  }
+  for (const auto& source : inputs.sources) {
+    mix(source.path);
+    mix(source.display_path);
+    mix(source.text);
+  }
+  if (auto themes = theme_override_dir(options, inputs.settings.theme)) {
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::recursive_directory_iterator(*themes, ec)) {
+      if (entry.is_regular_file()) files.push_back(entry.path());
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& file : files) {
+      std::ifstream in(file, std::ios::binary);
+      mix(file.string());
+      mix(std::string(std::istreambuf_iterator<char>(in), {}));
+    }
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(digest));
+  return hex;
+}
+
+// OUT/.pmkb-state: the fingerprint of the inputs that OUT was built from, with that build's
+// summary and diagnostics, so that a build of unchanged inputs can report them again
+// without doing the work.
+constexpr const char* kStateFile = ".pmkb-state";
+
+std::string build_state(const std::string& fingerprint, const BuildSummary& summary, const diag::Diagnostics& diagnostics) {
+  const nlohmann::ordered_json state = {{"fingerprint", fingerprint},
+                                        {"documents", summary.documents},
+                                        {"incidents", summary.incidents},
+                                        {"recurring_causes", summary.recurring_causes},
+                                        {"diagnostics", diag::format_json(diagnostics.all())}};
+  return state.dump(1) + "\n";
+}
+
+// The result of the build that wrote OUT, when it was built from inputs with `fingerprint`.
+std::optional<BuildResult> previous_result(const fs::path& out_dir, const std::string& fingerprint) {
+  std::ifstream in(out_dir / kStateFile, std::ios::binary);
+  if (!in) return std::nullopt;
+  const auto state = nlohmann::json::parse(in, nullptr, false);
+  if (!state.is_object() || state.value("fingerprint", "") != fingerprint) return std::nullopt;
+  auto diagnostics = diag::parse_json(state.value("diagnostics", ""));
+  if (!diagnostics) return std::nullopt;
+  BuildResult result;
+  for (auto& d : *diagnostics) result.diagnostics.report(std::move(d));
+  result.summary.documents = state.value("documents", std::size_t{0});
+  result.summary.incidents = state.value("incidents", std::size_t{0});
+  result.summary.recurring_causes = state.value("recurring_causes", std::size_t{0});
+  result.summary.unchanged = true;
+  return result;
+}
+
+}  // namespace
+
+AnalyzedLibrary analyze_content(const BuildOptions& given, diag::Diagnostics& found) {
+  BuildOptions options = given;
+  if (options.jobs == 0) options.jobs = parallel::default_jobs();
+  std::vector<std::pair<std::string, double>> seconds;
+  StageClock clock(seconds);
+  const Inputs inputs = load_inputs(options, found);
+  clock.lap("load");
+  AnalyzedLibrary library = analyze_inputs(inputs, options, found, clock);
+  library.stage_seconds = std::move(seconds);
   return library;
 }
 
@@ -159,19 +256,38 @@ BuildResult run_build(const BuildOptions& given) {
   BuildOptions options = given;
   if (options.jobs == 0) options.jobs = parallel::default_jobs();
   BuildResult result;
-  diag::Diagnostics found;
-  AnalyzedLibrary library = analyze_content(options, found);
-  result.summary.stage_seconds = library.stage_seconds;
   StageClock clock(result.summary.stage_seconds);
+  diag::Diagnostics found;
+  const Inputs inputs = load_inputs(options, found);
+  clock.lap("load");
+  std::string fingerprint;
+  if (options.write_output && !inputs.config_failed) {
+    fingerprint = input_fingerprint(inputs, options);
+    if (!options.clean) {
+      if (auto previous = previous_result(options.out_dir, fingerprint)) {
+        previous->summary.stage_seconds = std::move(result.summary.stage_seconds);
+        previous->summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        return std::move(*previous);
+      }
+    }
+  }
+  AnalyzedLibrary library = analyze_inputs(inputs, options, found, clock);
   if (!library.config_failed) {
     result.summary.documents = library.documents;
     result.summary.incidents = library.site.incidents.size();
     for (const auto& cause : library.site.causes) {
       if (cause.incident_ids.size() > 1) ++result.summary.recurring_causes;
     }
-    if (options.write_output) result.summary.files_written = write_site(library.site, library.settings, options, found, clock);
   }
-  result.diagnostics = finish_diagnostics(found, library.settings.rule_levels, library.display_paths);
+  if (options.write_output && !library.config_failed) {
+    output::StagedOutput staged(options.out_dir, !options.clean);
+    result.summary.files_written = write_site(library.site, library.settings, options, staged, found, clock);
+    result.diagnostics = finish_diagnostics(found, library.settings.rule_levels, library.display_paths);
+    staged.write({kStateFile, build_state(fingerprint, result.summary, result.diagnostics)});
+    staged.commit();
+  } else {
+    result.diagnostics = finish_diagnostics(found, library.settings.rule_levels, library.display_paths);
+  }
   result.summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;
 }

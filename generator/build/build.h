@@ -20,6 +20,7 @@ struct BuildOptions {
   std::filesystem::path out_dir = "public";
   std::optional<std::filesystem::path> config_file;
   unsigned jobs = 0;         // worker threads, 0 for one per core; the output is the same for any count
+  bool clean = false;        // rebuild everything, even when nothing changed, and rewrite every file
   bool write_output = true;  // false for `pmkb lint`: everything is checked, nothing rendered or written
 };
 
@@ -28,6 +29,7 @@ struct BuildSummary {
   std::size_t incidents = 0;
   std::size_t recurring_causes = 0;  // causes seen in two or more incidents
   std::size_t files_written = 0;
+  bool unchanged = false;  // the inputs were those OUT was built from: nothing was redone
   double seconds = 0;
   std::vector<std::pair<std::string, double>> stage_seconds;  // in pipeline order
 };

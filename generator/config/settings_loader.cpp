@@ -180,6 +180,7 @@ class SettingsReader {
     if (!in) return error(value, "cannot read taxonomy file " + file.string());
     std::ostringstream bytes;
     bytes << in.rdbuf();
+    settings_.config_files.emplace_back(file.generic_string(), bytes.str());
     model::Taxonomy extra = parse_taxonomy(bytes.str(), file.generic_string(), diagnostics_);
     settings_.taxonomy = merge_taxonomies(settings_.taxonomy, extra);
   }
@@ -244,7 +245,10 @@ model::Settings load_settings(const fs::path& content_dir, const std::optional<f
   if (!file) return default_settings();
   std::error_code ec;
   fs::path shown = fs::proximate(*file, ec);
-  return parse_settings(read_file(*file), (ec ? *file : shown).generic_string(), file->parent_path(), diagnostics);
+  const std::string bytes = read_file(*file);
+  model::Settings settings = parse_settings(bytes, (ec ? *file : shown).generic_string(), file->parent_path(), diagnostics);
+  settings.config_files.insert(settings.config_files.begin(), {file->generic_string(), bytes});
+  return settings;
 }
 
 }  // namespace pmkb::config

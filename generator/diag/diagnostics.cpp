@@ -113,4 +113,22 @@ std::string format(const std::vector<Diagnostic>& diagnostics, Format format) {
   return format_text(diagnostics);
 }
 
+std::optional<std::vector<Diagnostic>> parse_json(std::string_view json) {
+  const auto array = nlohmann::json::parse(json, nullptr, false);
+  if (!array.is_array()) return std::nullopt;
+  std::vector<Diagnostic> out;
+  try {
+    for (const auto& item : array) {
+      const std::string level = item.at("level").get<std::string>();
+      out.push_back({level == "error" ? Level::Error : level == "warning" ? Level::Warning : Level::Info,
+                     {item.at("path").get<std::string>(), item.at("line").get<int>(), item.at("column").get<int>()},
+                     item.at("message").get<std::string>(),
+                     item.at("rule").get<std::string>()});
+    }
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+  return out;
+}
+
 }  // namespace pmkb::diag

@@ -5,6 +5,7 @@
 // failures (unreadable directory, unwritable output) are exceptions instead.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,5 +57,7 @@ std::string format_json(const std::vector<Diagnostic>& diagnostics);
 // GitHub Actions workflow commands ("::error file=...,line=...,col=...::message").
 std::string format_github(const std::vector<Diagnostic>& diagnostics);
 std::string format(const std::vector<Diagnostic>& diagnostics, Format format);
+// Reads back what format_json() wrote; nothing when `json` is not such an array.
+std::optional<std::vector<Diagnostic>> parse_json(std::string_view json);
 
 }  // namespace pmkb::diag

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/incident.h"
@@ -32,6 +33,8 @@ struct Settings {
   std::uintmax_t max_file_bytes = 8 * 1024 * 1024;  // larger files are skipped with an error
   Taxonomy taxonomy;
   Vocabulary vocabulary;
+  // Every config file read (pmkb.yaml, a taxonomy_file) as (path, bytes): inputs of the build.
+  std::vector<std::pair<std::string, std::string>> config_files;
 };
 
 }  // namespace pmkb::model

@@ -61,7 +61,7 @@ bool is_safe_relative_path(std::string_view rel) {
   return true;
 }
 
-StagedOutput::StagedOutput(fs::path out_dir) : out_(std::move(out_dir)) {
+StagedOutput::StagedOutput(fs::path out_dir, bool reuse_unchanged) : out_(std::move(out_dir)) {
   if (out_.filename().empty()) out_ = out_.parent_path();
   const fs::path parent = fs::absolute(out_).parent_path();
   std::error_code ec;
@@ -80,7 +80,7 @@ StagedOutput::StagedOutput(fs::path out_dir) : out_(std::move(out_dir)) {
     throw std::runtime_error("another pmkb build is writing " + out_.string() + " (lock " + lock.string() +
                              "); wait for it to finish");
   }
-  if (fs::exists(out_ / kMarker)) previous_ = out_;
+  if (reuse_unchanged && fs::exists(out_ / kMarker)) previous_ = out_;
   staging_ = parent / ("." + out_.filename().string() + ".pmkb-staging-" + std::to_string(::getpid()));
   fs::remove_all(staging_, ec);
   fs::create_directories(staging_, ec);

@@ -25,7 +25,8 @@ class StagedOutput {
   // Takes the lock and creates the staging directory. Throws std::runtime_error when another
   // build holds the lock, or when OUT exists but was not written by pmkb (so a mistyped -o
   // never replaces an unrelated directory).
-  explicit StagedOutput(std::filesystem::path out_dir);
+  // `reuse_unchanged`: hard-link files that are the same as in the site being replaced.
+  explicit StagedOutput(std::filesystem::path out_dir, bool reuse_unchanged = true);
   ~StagedOutput();  // removes the staging directory unless committed; releases the lock
   StagedOutput(const StagedOutput&) = delete;
   StagedOutput& operator=(const StagedOutput&) = delete;

@@ -44,13 +44,14 @@ void write_library(const test::TempDir& dir, bool reversed) {
   for (const auto& [path, text] : files) dir.write("content/" + path, text);
 }
 
-// Every file under `root` but the Xapian database (whose files carry a random UUID; its
-// contents are checked through the static index, which is read from it), by relative path.
+// Every file under `root` by relative path, but the Xapian database (whose files carry a
+// random UUID; its contents are checked through the static index, which is read from it)
+// and .pmkb-state (the build's own record, naming the input paths it was built from).
 std::map<std::string, std::string> read_tree(const fs::path& root) {
   std::map<std::string, std::string> files;
   for (const auto& entry : fs::recursive_directory_iterator(root)) {
     const std::string rel = fs::relative(entry.path(), root).generic_string();
-    if (!entry.is_regular_file() || rel.starts_with("xapian/")) continue;
+    if (!entry.is_regular_file() || rel.starts_with("xapian/") || rel == ".pmkb-state") continue;
     std::ifstream in(entry.path(), std::ios::binary);
     files[rel] = std::string(std::istreambuf_iterator<char>(in), {});
   }
@@ -140,4 +141,34 @@ TEST_CASE("rebuild: unchanged files keep their inode and mtime, changed ones are
   CHECK(untouched_after.st_mtim.tv_nsec == untouched.st_mtim.tv_nsec);
   CHECK(stat_of("incidents/team-1-pm-5/index.html").st_ino != edited.st_ino);
   CHECK(dir.read("public/incidents/team-1-pm-5/index.html").find("Incident 5 renamed") != std::string::npos);
+}
+
+TEST_CASE("rebuild: unchanged inputs are not rebuilt, and report the same diagnostics", "[integration][incremental]") {
+  test::TempDir dir;
+  write_library(dir, false);
+  dir.write("content/bad.md", "---\ntitle: [unclosed\n---\n# Bad front matter\n");
+  build::BuildOptions options;
+  options.content_dir = dir.path() / "content";
+  options.out_dir = dir.path() / "public";
+  const auto first = build::run_build(options);
+  REQUIRE_FALSE(first.summary.unchanged);
+  REQUIRE(first.diagnostics.count(diag::Level::Error) > 0);
+
+  const auto again = build::run_build(options);
+  CHECK(again.summary.unchanged);
+  CHECK(again.summary.incidents == first.summary.incidents);
+  CHECK(diag::format_json(again.diagnostics.sorted()) == diag::format_json(first.diagnostics.sorted()));
+
+  options.clean = true;
+  CHECK_FALSE(build::run_build(options).summary.unchanged);
+  options.clean = false;
+
+  dir.write("content/pmkb.yaml", "title: Renamed library\n");
+  const auto configured = build::run_build(options);
+  CHECK_FALSE(configured.summary.unchanged);
+  CHECK(dir.read("public/index.html").find("Renamed library") != std::string::npos);
+
+  dir.write("content/team-0/pm-0.md", "# Edited\n");
+  CHECK_FALSE(build::run_build(options).summary.unchanged);
+  CHECK(build::run_build(options).summary.unchanged);
 }
