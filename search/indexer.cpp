@@ -6,6 +6,7 @@
 #include <cctype>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
 #include "parallel/parallel.h"
@@ -68,9 +69,30 @@ std::vector<std::pair<std::string, Xapian::termcount>> spelling_words(const Xapi
   return words;
 }
 
-IndexedDocument make_document(const model::AnalyzedIncident& entry) {
+// What an incident's document is made from, and a digest of it: the stored record holds
+// every field that is indexed, so an incident whose digest is unchanged needs no new terms.
+struct DocumentSource {
+  DocumentText text;
+  std::string data;
+  std::string hash;
+};
+
+DocumentSource document_source(const model::AnalyzedIncident& entry) {
+  DocumentSource source;
+  source.text = document_text(entry.incident);
+  source.data = stored_record(entry, source.text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string key = source.data;
+  key += '\n' + entry.incident.language + '\n';
+  if (entry.incident.duration_minutes) key += std::to_string(*entry.incident.duration_minutes);
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016zx", std::hash<std::string>{}(key));
+  source.hash = hex;
+  return source;
+}
+
+IndexedDocument make_document(const model::AnalyzedIncident& entry, DocumentSource source) {
   const model::Incident& incident = entry.incident;
-  const DocumentText text = document_text(incident);
+  const DocumentText& text = source.text;
   IndexedDocument out;
   Xapian::Document& doc = out.document;
   Generator generator(doc, incident.language);
@@ -102,7 +124,8 @@ IndexedDocument make_document(const model::AnalyzedIncident& entry) {
   if (incident.date) facets += "year=" + std::to_string(incident.date->year) + "\n";
   doc.add_value(schema::kFacetSlot, facets);
   if (incident.severity) doc.add_value(schema::kSeverityRankSlot, Xapian::sortable_serialise(static_cast<int>(*incident.severity)));
-  doc.set_data(stored_record(entry, text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  doc.add_value(schema::kContentHashSlot, source.hash);
+  doc.set_data(std::move(source.data));
   return out;
 }
 
@@ -122,27 +145,97 @@ class RareTerms : public Xapian::ExpandDecider {
 
 }  // namespace
 
-void build_index(const model::Site& site, const std::filesystem::path& db_dir, unsigned jobs) {
-  // A new database in a staging directory that is swapped into place whole: no transaction
-  // and no fsync per commit are needed for readers to see all of it or none of it.
-  Xapian::WritableDatabase db(db_dir.string(), Xapian::DB_CREATE | Xapian::DB_NO_SYNC);
+namespace {
+
+// The database to update: a copy of the previous index when the same pmkb wrote it,
+// otherwise a new one. Sets `existing` to the documents already there: id -> (docid, digest).
+Xapian::WritableDatabase open_for_update(const std::filesystem::path& db_dir, const IndexOptions& options,
+                                         std::map<std::string, std::pair<Xapian::docid, std::string>>& existing) {
+  namespace fs = std::filesystem;
+  constexpr int kFlags = Xapian::DB_NO_SYNC;  // the directory is swapped into place whole
+  if (options.previous && !options.writer_key.empty()) {
+    try {
+      const Xapian::Database previous(options.previous->string());
+      if (previous.get_metadata(std::string(schema::kWriterKey)) == options.writer_key) {
+        fs::create_directories(db_dir);
+        for (const auto& entry : fs::directory_iterator(*options.previous)) {
+          if (entry.is_regular_file() && entry.path().filename() != "flintlock") fs::copy_file(entry.path(), db_dir / entry.path().filename());
+        }
+        Xapian::WritableDatabase db(db_dir.string(), Xapian::DB_OPEN | kFlags);
+        std::map<Xapian::docid, std::string> hashes;
+        for (auto it = db.valuestream_begin(schema::kContentHashSlot); it != db.valuestream_end(schema::kContentHashSlot); ++it) {
+          hashes.emplace(it.get_docid(), *it);
+        }
+        const std::string id_prefix(schema::kId);
+        for (auto it = db.allterms_begin(id_prefix); it != db.allterms_end(id_prefix); ++it) {
+          const Xapian::docid docid = *db.postlist_begin(*it);
+          existing[(*it).substr(id_prefix.size())] = {docid, hashes[docid]};
+        }
+        return db;
+      }
+    } catch (const Xapian::Error&) {
+      // An unreadable previous index is no reason to fail: build a new one.
+    } catch (const fs::filesystem_error&) {
+    }
+    existing.clear();
+    fs::remove_all(db_dir);
+  }
+  fs::create_directories(db_dir.parent_path());
+  return Xapian::WritableDatabase(db_dir.string(), Xapian::DB_CREATE | kFlags);
+}
+
+void remove_spellings(Xapian::WritableDatabase& db, Xapian::docid docid) {
+  for (const auto& [word, frequency] : spelling_words(db.get_document(docid))) db.remove_spelling(word, frequency);
+}
+
+}  // namespace
+
+IndexUpdate build_index(const model::Site& site, const std::filesystem::path& db_dir, const IndexOptions& options) {
+  std::map<std::string, std::pair<Xapian::docid, std::string>> existing;
+  Xapian::WritableDatabase db = open_for_update(db_dir, options, existing);
+  IndexUpdate update;
   // Terms are generated on the worker threads, a batch at a time; this thread only writes.
   constexpr std::size_t kBatch = 512;
   constexpr std::size_t kBatchesPerFlush = 4;
   for (std::size_t begin = 0; begin < site.incidents.size(); begin += kBatch) {
     const std::size_t count = std::min(kBatch, site.incidents.size() - begin);
-    std::vector<IndexedDocument> batch = parallel::map_indexes(count, jobs, [&](std::size_t i) {
-      return make_document(site.incidents[begin + i]);
+    std::vector<std::optional<IndexedDocument>> batch = parallel::map_indexes(count, options.jobs, [&](std::size_t i) {
+      const model::AnalyzedIncident& entry = site.incidents[begin + i];
+      DocumentSource source = document_source(entry);
+      const auto it = existing.find(entry.incident.id);
+      if (it != existing.end() && it->second.second == source.hash) return std::optional<IndexedDocument>();
+      return std::optional(make_document(entry, std::move(source)));
     });
-    for (IndexedDocument& indexed : batch) {
-      for (const auto& [word, frequency] : indexed.spellings) db.add_spelling(word, frequency);
-      db.add_document(indexed.document);
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::string& id = site.incidents[begin + i].incident.id;
+      const auto it = existing.find(id);
+      if (!batch[i]) {
+        ++update.kept;
+      } else if (it != existing.end()) {
+        remove_spellings(db, it->second.first);
+        db.replace_document(it->second.first, batch[i]->document);
+        ++update.replaced;
+      } else {
+        db.add_document(batch[i]->document);
+        ++update.added;
+      }
+      if (batch[i]) {
+        for (const auto& [word, frequency] : batch[i]->spellings) db.add_spelling(word, frequency);
+      }
+      if (it != existing.end()) existing.erase(it);
     }
     // Flushing every few thousand documents bounds the writer's memory, whatever the library's size.
     if ((begin / kBatch + 1) % kBatchesPerFlush == 0) db.commit();
   }
+  for (const auto& [id, document] : existing) {  // incidents no longer in the library
+    remove_spellings(db, document.first);
+    db.delete_document(document.first);
+    ++update.removed;
+  }
+  db.set_metadata(std::string(schema::kWriterKey), options.writer_key);
   db.commit();
   db.close();
+  return update;
 }
 
 std::vector<model::Similarity> find_similar_incidents(const std::vector<model::Incident>& incidents, double min_score,

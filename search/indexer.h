@@ -3,6 +3,8 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "model/incident.h"
@@ -10,10 +12,24 @@
 
 namespace pmkb::search {
 
-// Writes a new Xapian database for `site` at `db_dir` (which must not exist yet), generating
-// terms on `jobs` threads and writing on the calling one. Throws Xapian::Error (an
-// environment failure) when the database cannot be written.
-void build_index(const model::Site& site, const std::filesystem::path& db_dir, unsigned jobs);
+struct IndexOptions {
+  unsigned jobs = 1;  // threads generating terms; one writes
+  // The index of the site being replaced: when `writer_key` matches the one it was written
+  // with, it is copied and updated (changed incidents replaced, removed ones deleted)
+  // instead of rebuilt.
+  std::optional<std::filesystem::path> previous;
+  std::string writer_key;  // identifies the pmkb that writes the index
+};
+
+struct IndexUpdate {
+  std::size_t added = 0, replaced = 0, removed = 0, kept = 0;
+};
+
+// Writes the Xapian database for `site` at `db_dir` (which must not exist yet): new, or
+// updated from `options.previous`; either way it holds the same documents, terms and
+// spelling data (only Xapian's internal document numbers differ). Throws
+// Xapian::Error (an environment failure) when the database cannot be written.
+IndexUpdate build_index(const model::Site& site, const std::filesystem::path& db_dir, const IndexOptions& options);
 
 // Pairs of incidents whose title, summary and root cause are alike, by Xapian's
 // relevance feedback (an RSet of one incident, its ESet as the query). Scores are 0..1,

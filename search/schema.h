@@ -33,6 +33,11 @@ inline constexpr Xapian::valueno kDateSlot = 0;           // "YYYYMMDD", sortabl
 inline constexpr Xapian::valueno kDurationSlot = 1;       // sortable_serialise(minutes)
 inline constexpr Xapian::valueno kSeverityRankSlot = 2;   // sortable_serialise(1..4); absent when unknown
 inline constexpr Xapian::valueno kFacetSlot = 3;          // "severity=sev1\nservice=redis\ncause=...\nyear=2024", for facet counts
+inline constexpr Xapian::valueno kContentHashSlot = 4;    // digest of what the document is made from: unchanged ones are not re-indexed
+
+// Database metadata key: the identity of the pmkb binary that wrote the index; an index
+// written by another one is rebuilt from scratch rather than updated.
+inline constexpr std::string_view kWriterKey = "pmkb-writer";
 
 /*** Field weights (wdf increments per term) ***/
 inline constexpr Xapian::termcount kTitleWeight = 5;

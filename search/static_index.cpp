@@ -142,14 +142,26 @@ std::vector<model::OutputFile> build_static_index(const std::filesystem::path& d
     const std::string target = db.term_exists(stemmed) ? stemmed : term;
     terms[target].words.push_back(term);
   }
+  // Documents are numbered by their unique id terms' order, not by Xapian docid, so that an
+  // index updated in place numbers them as a fresh one does.
+  std::map<Xapian::docid, int> number;
+  for (auto it = db.allterms_begin(std::string(schema::kId)); it != db.allterms_end(std::string(schema::kId)); ++it) {
+    const auto post = db.postlist_begin(*it);
+    if (post != db.postlist_end(*it)) number.emplace(*post, static_cast<int>(number.size()) + 1);
+  }
   for (auto& [term, data] : terms) {
     const double termfreq = db.get_termfreq(term);
-    Xapian::docid previous = 0;
+    std::vector<std::pair<int, int>> postings;
     for (auto post = db.postlist_begin(term); post != db.postlist_end(term); ++post) {
       const double weight = bm25(doc_count, termfreq, post.get_wdf(), db.get_doclength(*post), avlength);
-      data.postings.push_back(*post - previous);
-      data.postings.push_back(static_cast<int>(std::lround(weight * 100)));
-      previous = *post;
+      postings.emplace_back(number.at(*post), static_cast<int>(std::lround(weight * 100)));
+    }
+    std::sort(postings.begin(), postings.end());
+    int previous = 0;
+    for (const auto& [doc, weight] : postings) {
+      data.postings.push_back(doc - previous);
+      data.postings.push_back(weight);
+      previous = doc;
     }
   }
 
@@ -157,7 +169,7 @@ std::vector<model::OutputFile> build_static_index(const std::filesystem::path& d
   std::vector<std::string> shard_names;
   ShardWriter(terms, limits).write(out, shard_names);
 
-  std::map<std::string, std::map<std::string, std::vector<Xapian::docid>>> facets;
+  std::map<std::string, std::map<std::string, std::vector<int>>> facets;
   const std::pair<std::string_view, const char*> kFacets[] = {
       {schema::kSeverity, "severity"}, {schema::kService, "service"}, {schema::kCause, "cause"}, {schema::kYear, "year"}};
   for (const auto& [prefix, facet] : kFacets) {
@@ -165,7 +177,9 @@ std::vector<model::OutputFile> build_static_index(const std::filesystem::path& d
       const std::string term = *it;
       const std::string value = term.substr(prefix.size());
       if (value.empty() || (prefix.size() == 1 && std::isupper(static_cast<unsigned char>(value[0])))) continue;
-      for (auto post = db.postlist_begin(term); post != db.postlist_end(term); ++post) facets[facet][value].push_back(*post);
+      std::vector<int>& docs = facets[facet][value];
+      for (auto post = db.postlist_begin(term); post != db.postlist_end(term); ++post) docs.push_back(number.at(*post));
+      std::sort(docs.begin(), docs.end());
     }
   }
   Json facet_names = Json::array();
@@ -173,9 +187,9 @@ std::vector<model::OutputFile> build_static_index(const std::filesystem::path& d
     facet_names.push_back(facet);
     out.push_back({"search/filters/" + facet + ".json", Json(values).dump(-1, ' ', false, Json::error_handler_t::replace)});
   }
-  for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
-    out.push_back({"search/docs/" + std::to_string(*it) + ".json",
-                   doc_fragment(db.get_document(*it), limits).dump(-1, ' ', false, Json::error_handler_t::replace)});
+  for (const auto& [docid, n] : number) {
+    out.push_back({"search/docs/" + std::to_string(n) + ".json",
+                   doc_fragment(db.get_document(docid), limits).dump(-1, ' ', false, Json::error_handler_t::replace)});
   }
   std::sort(shard_names.begin(), shard_names.end());
   const Json meta = {{"version", kFormatVersion}, {"documents", static_cast<int>(doc_count)}, {"shards", shard_names},

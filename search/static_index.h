@@ -10,7 +10,8 @@
 //                           postings hold doc numbers (delta-encoded) and BM25 weights x100,
 //                           computed as Xapian's BM25Weight does with its default parameters.
 //                           Shards are split by longer prefixes until each is small.
-//   docs/<n>.json           one incident's title, url, metadata and section texts (snippets)
+//   docs/<n>.json           one incident's title, url, metadata and section texts (snippets);
+//                           n is the rank of its id among all ids, whatever its Xapian docid
 //   filters/<facet>.json    {value: [doc numbers]} for severity, service, cause and year
 #pragma once
 

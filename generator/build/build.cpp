@@ -97,13 +97,23 @@ std::optional<fs::path> theme_override_dir(const BuildOptions& options, const st
   return std::nullopt;
 }
 
+// This pmkb binary (path, size, mtime): output written by another build of pmkb is not reused.
+std::string binary_identity() {
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  return self.string() + "|" + std::to_string(fs::file_size(self, ec)) + "|" +
+         std::to_string(fs::last_write_time(self, ec).time_since_epoch().count());
+}
+
 // Render and index run side by side, each on the worker pool; pages go to the staging
 // directory as they are rendered. The caller swaps it into place.
 std::size_t write_site(const model::Site& site, const model::Settings& settings, const BuildOptions& options,
                        output::StagedOutput& staged, diag::Diagnostics& diagnostics, StageClock& clock) {
   const render::Theme theme = render::load_theme(settings.theme, theme_override_dir(options, settings.theme), diagnostics);
   const fs::path db_dir = staged.staging_dir() / "xapian";
-  auto index = std::async(std::launch::async, [&] { search::build_index(site, db_dir, options.jobs); });
+  search::IndexOptions index_options{options.jobs, std::nullopt, binary_identity()};
+  if (!options.clean && fs::is_directory(options.out_dir / "xapian")) index_options.previous = options.out_dir / "xapian";
+  auto index = std::async(std::launch::async, [&] { search::build_index(site, db_dir, index_options); });
   std::atomic<std::size_t> written{0};
   const render::FileSink sink = [&](model::OutputFile file) {
     staged.write(file);
@@ -176,10 +186,7 @@ std::string input_fingerprint(const Inputs& inputs, const BuildOptions& options)
     digest ^= piece.size();
   };
   std::error_code ec;
-  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  mix(self.string());
-  mix(std::to_string(fs::file_size(self, ec)));
-  mix(std::to_string(fs::last_write_time(self, ec).time_since_epoch().count()));
+  mix(binary_identity());
   for (const auto& [path, bytes] : inputs.settings.config_files) {
     mix(path);
     mix(bytes);

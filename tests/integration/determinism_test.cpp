@@ -7,6 +7,7 @@
 #include <clocale>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <optional>
 #include <ctime>
 #include <algorithm>
@@ -171,4 +172,37 @@ TEST_CASE("rebuild: unchanged inputs are not rebuilt, and report the same diagno
   dir.write("content/team-0/pm-0.md", "# Edited\n");
   CHECK_FALSE(build::run_build(options).summary.unchanged);
   CHECK(build::run_build(options).summary.unchanged);
+}
+
+TEST_CASE("rebuild: after add, edit, rename and delete, the site equals a clean build", "[integration][incremental]") {
+  test::TempDir dir;
+  write_library(dir, false);
+  build::BuildOptions incremental;
+  incremental.content_dir = dir.path() / "content";
+  incremental.out_dir = dir.path() / "public";
+  build::run_build(incremental);
+  build::BuildOptions clean = incremental;
+  clean.out_dir = dir.path() / "clean";
+  clean.clean = true;
+
+  const std::vector<std::function<void()>> steps = {
+      [&] { dir.write("content/team-9/new.md", "# Added later\n\n## Root cause\n\nThe disk was full again.\n"); },
+      [&] { dir.write("content/team-1/pm-5.md", "# Edited\n\n## Root cause\n\nA certificate expired.\n"); },
+      [&] { fs::rename(dir.path() / "content/team-2/pm-6.md", dir.path() / "content/team-2/renamed.md"); },
+      [&] { fs::remove(dir.path() / "content/team-3/pm-7.md"); },
+  };
+  for (std::size_t step = 0; step < steps.size(); ++step) {
+    steps[step]();
+    build::run_build(incremental);
+    build::run_build(clean);
+    const auto updated = read_tree(incremental.out_dir);
+    const auto reference = read_tree(clean.out_dir);
+    INFO("step " << step);
+    REQUIRE(updated.size() == reference.size());
+    for (const auto& [path, bytes] : reference) {
+      INFO(path);
+      REQUIRE(updated.count(path) == 1);
+      CHECK(updated.at(path) == bytes);
+    }
+  }
 }

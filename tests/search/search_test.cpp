@@ -5,6 +5,7 @@
 #include "analyze/library.h"
 #include "config/settings_loader.h"
 #include "search/indexer.h"
+#include "search/static_index.h"
 #include "search/query.h"
 #include "search/schema.h"
 #include "support/fixtures.h"
@@ -13,14 +14,16 @@ using namespace pmkb;
 
 namespace {
 
-model::Site small_site() {
+using Documents = std::vector<std::pair<std::string, std::string>>;
+
+const Documents kSmallLibrary = {
+    {"aof.md", "# Redis AOF restore failed\n\n**Date:** 2025-04-26\n**Severity:** SEV1\n\n## Root cause\n\nThe AOF file was corrupted.\n"},
+    {"cert.md", "# Certificate expired\n\n**Date:** 2024-02-01\n**Severity:** SEV2\n\n## Root cause\n\nThe TLS certificate expired.\n\n## Timeline\n\n- 10:00 redis alerts fired\n"},
+    {"dns.md", "---\nservices: [edge]\n---\n# DNS outage\n\n**Date:** 2023-05-05\n\n## Root cause\n\nA DNS record was deleted.\n"}};
+
+model::Site small_site(const Documents& documents = kSmallLibrary) {
   std::vector<model::Incident> incidents;
-  for (const auto& [path, text] : std::vector<std::pair<std::string, std::string>>{
-           {"aof.md", "# Redis AOF restore failed\n\n**Date:** 2025-04-26\n**Severity:** SEV1\n\n## Root cause\n\nThe AOF file was corrupted.\n"},
-           {"cert.md", "# Certificate expired\n\n**Date:** 2024-02-01\n**Severity:** SEV2\n\n## Root cause\n\nThe TLS certificate expired.\n\n## Timeline\n\n- 10:00 redis alerts fired\n"},
-           {"dns.md", "---\nservices: [edge]\n---\n# DNS outage\n\n**Date:** 2023-05-05\n\n## Root cause\n\nA DNS record was deleted.\n"}}) {
-    incidents.push_back(*test::extract_text(text, path).incident);
-  }
+  for (const auto& [path, text] : documents) incidents.push_back(*test::extract_text(text, path).incident);
   diag::Diagnostics d;
   const auto settings = config::default_settings();
   auto causes = analyze::classify_all(incidents, settings, 2, d);
@@ -31,7 +34,7 @@ model::Site small_site() {
 
 TEST_CASE("search: index and query with ranking, snippet, section and facets", "[search]") {
   test::TempDir dir;
-  search::build_index(small_site(), dir.path() / "xapian", 2);
+  search::build_index(small_site(), dir.path() / "xapian", {2, std::nullopt, "test"});
   search::SearchRequest request;
   request.query = "aof";
   auto results = search::search_site(dir.path(), request);
@@ -52,7 +55,7 @@ TEST_CASE("search: index and query with ranking, snippet, section and facets", "
 
 TEST_CASE("search: filters, field prefixes and date ranges", "[search]") {
   test::TempDir dir;
-  search::build_index(small_site(), dir.path() / "xapian", 2);
+  search::build_index(small_site(), dir.path() / "xapian", {2, std::nullopt, "test"});
   search::SearchRequest request;
   request.query = "";
   request.severities = {"SEV2", "sev1"};
@@ -77,7 +80,7 @@ TEST_CASE("search: filters, field prefixes and date ranges", "[search]") {
 
 TEST_CASE("search: a misspelt query gets a suggestion", "[search]") {
   test::TempDir dir;
-  search::build_index(small_site(), dir.path() / "xapian", 2);
+  search::build_index(small_site(), dir.path() / "xapian", {2, std::nullopt, "test"});
   search::SearchRequest request;
   request.query = "certificat";
   const auto results = search::search_site(dir.path(), request);
@@ -101,4 +104,52 @@ TEST_CASE("search: similarity pairs alike incidents and not unlike ones", "[sear
   CHECK(pairs[0].a == 0);
   CHECK(pairs[0].b == 1);
   for (const auto& p : pairs) CHECK(p.b != 2);
+}
+
+TEST_CASE("search: an index updated in place equals one built from scratch", "[search][incremental]") {
+  test::TempDir dir;
+  const search::IndexOptions fresh{2, std::nullopt, "pmkb-test"};
+  const auto first = search::build_index(small_site(), dir.path() / "before", fresh);
+  CHECK(first.added == 3);
+
+  Documents edited = kSmallLibrary;
+  edited[1].second += "\n## Resolution\n\nRenewed the certifcate by hand.\n";  // changed
+  edited.erase(edited.begin() + 2);                                                   // removed
+  edited.push_back({"disk.md", "# Disk full on the log volume\n\n**Date:** 2025-06-01\n\n## Root cause\n\nENOSPC.\n"});
+  const model::Site site = small_site(edited);
+  search::IndexOptions update = fresh;
+  update.previous = dir.path() / "before";
+  const auto changed = search::build_index(site, dir.path() / "updated" / "xapian", update);
+  CHECK(changed.kept == 1);
+  CHECK(changed.replaced == 1);
+  CHECK(changed.removed == 1);
+  CHECK(changed.added == 1);
+  search::build_index(site, dir.path() / "clean" / "xapian", fresh);
+
+  // The static index is read from the database: every term, weight, facet and document.
+  const auto updated_files = search::build_static_index(dir.path() / "updated" / "xapian");
+  const auto clean_files = search::build_static_index(dir.path() / "clean" / "xapian");
+  REQUIRE(updated_files.size() == clean_files.size());
+  for (std::size_t i = 0; i < clean_files.size(); ++i) {
+    INFO(clean_files[i].path);
+    CHECK(updated_files[i].path == clean_files[i].path);
+    CHECK(updated_files[i].bytes == clean_files[i].bytes);
+  }
+  // Spelling data too: the removed and replaced documents' words are gone.
+  const Xapian::Database updated((dir.path() / "updated" / "xapian").string());
+  const Xapian::Database clean((dir.path() / "clean" / "xapian").string());
+  for (const char* word : {"dns", "outage", "certifcate", "certificate", "disk", "aof"}) {
+    INFO(word);
+    CHECK(updated.get_spelling_suggestion(word) == clean.get_spelling_suggestion(word));
+    CHECK(updated.get_termfreq(word) == clean.get_termfreq(word));
+  }
+  std::vector<std::string> words_updated, words_clean;
+  for (auto it = updated.spellings_begin(); it != updated.spellings_end(); ++it) words_updated.push_back(*it + ":" + std::to_string(it.get_termfreq()));
+  for (auto it = clean.spellings_begin(); it != clean.spellings_end(); ++it) words_clean.push_back(*it + ":" + std::to_string(it.get_termfreq()));
+  CHECK(words_updated == words_clean);
+
+  // Another pmkb's index is not reused.
+  search::IndexOptions other = update;
+  other.writer_key = "another-pmkb";
+  CHECK(search::build_index(site, dir.path() / "other" / "xapian", other).added == 3);
 }
