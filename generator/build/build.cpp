@@ -58,7 +58,7 @@ diag::Diagnostics finish_diagnostics(const diag::Diagnostics& found, const std::
 }
 
 std::vector<model::Incident> extract_all(const std::vector<content::SourceFile>& sources, const model::Settings& settings,
-                                         diag::Diagnostics& diagnostics) {
+                                         diag::Diagnostics& diagnostics, progress::Progress& progress) {
   std::vector<model::Incident> incidents;
   const markdown::MarkdownOptions markdown_options{settings.unsafe_html};
   for (const auto& source : sources) {
@@ -67,6 +67,7 @@ std::vector<model::Incident> extract_all(const std::vector<content::SourceFile>&
     if (auto incident = extract::extract_incident(source, split, doc, settings, diagnostics)) {
       incidents.push_back(std::move(*incident));
     }
+    progress.advance();
   }
   return incidents;
 }
@@ -79,15 +80,21 @@ std::optional<fs::path> theme_override_dir(const BuildOptions& options, const st
 
 std::size_t write_site(const model::Site& site, const model::Settings& settings, const BuildOptions& options,
                        diag::Diagnostics& diagnostics, StageClock& clock) {
+  progress::NullProgress silent;
+  progress::Progress& progress = options.progress != nullptr ? *options.progress : silent;
+  progress.begin_phase("render", 0);
   const render::Theme theme = render::load_theme(settings.theme, theme_override_dir(options, settings.theme), diagnostics);
   std::vector<model::OutputFile> files = render::render_site(site, settings, theme, diagnostics);
   files.push_back({"incidents.json", exporter::export_json(site)});
   clock.lap("render");
+  progress.begin_phase("write", 0);
   output::StagedOutput staged(options.out_dir);
   staged.write_all(files);
   clock.lap("write");
+  progress.begin_phase("index", 0);
   search::build_index(site, staged.staging_dir() / "xapian");
   clock.lap("index");
+  progress.begin_phase("static index", 0);
   const std::vector<model::OutputFile> client_index = search::build_static_index(staged.staging_dir() / "xapian");
   staged.write_all(client_index);
   clock.lap("static index");
@@ -100,6 +107,9 @@ std::size_t write_site(const model::Site& site, const model::Settings& settings,
 AnalyzedLibrary analyze_content(const BuildOptions& options, diag::Diagnostics& found) {
   AnalyzedLibrary library;
   StageClock clock(library.stage_seconds);
+  progress::NullProgress silent;
+  progress::Progress& progress = options.progress != nullptr ? *options.progress : silent;
+  progress.begin_phase("load", 0);
   library.settings = config::load_settings(options.content_dir, options.config_file, found);
   if (found.count(diag::Level::Error) > 0) {
     library.config_failed = true;  // a broken config builds nothing
@@ -110,16 +120,21 @@ AnalyzedLibrary analyze_content(const BuildOptions& options, diag::Diagnostics& 
       content::load_content(options.content_dir, {settings.ignore, settings.max_file_bytes}, found);
   for (const auto& source : sources) library.display_paths[source.path] = source.display_path;
   clock.lap("load");
-  std::vector<model::Incident> incidents = analyze::assign_unique_ids(extract_all(sources, settings, found), found);
+  progress.begin_phase("parse + extract", sources.size());
+  std::vector<model::Incident> incidents = analyze::assign_unique_ids(extract_all(sources, settings, found, progress), found);
   clock.lap("parse + extract");
+  progress.begin_phase("classify", 0);
   std::vector<std::vector<model::CauseMatch>> causes = analyze::classify_all(incidents, settings, found);
   clock.lap("classify");
+  progress.begin_phase("similarity", 0);
   const std::vector<model::Similarity> similarities = search::find_similar_incidents(incidents);
   clock.lap("similarity");
+  progress.begin_phase("themes", 0);
   std::vector<bool> explained;
   for (const auto& found_causes : causes) explained.push_back(!found_causes.empty());
   std::vector<model::Theme> themes = search::find_themes(incidents, explained, similarities);
   clock.lap("themes");
+  progress.begin_phase("relate", 0);
   library.site = analyze::analyze_library(std::move(incidents), std::move(causes), similarities, std::move(themes), settings.taxonomy);
   clock.lap("relate");
   library.documents = sources.size();
@@ -136,6 +151,7 @@ BuildResult run_build(const BuildOptions& options) {
   if (!library.config_failed) {
     result.summary.documents = library.documents;
     result.summary.incidents = library.site.incidents.size();
+    result.summary.causes = library.site.causes.size();
     for (const auto& cause : library.site.causes) {
       if (cause.incident_ids.size() > 1) ++result.summary.recurring_causes;
     }
