@@ -37,7 +37,10 @@ TEST_CASE("progress: the terminal line is redrawn in place and erased at the end
     });
   }
   for (auto& worker : workers) worker.join();
-  std::this_thread::sleep_for(60ms);
+  // Wait for a redraw that began after every tick was counted (draws() waits for one in progress).
+  const std::size_t drawn_before = progress.draws();
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (progress.draws() == drawn_before && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
   progress.finish();
   const std::string text = out.str();
   CHECK(text.rfind("\r", 0) == 0);
