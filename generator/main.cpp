@@ -1,14 +1,20 @@
 // pmkb: a static site generator for incident postmortems (see README.md).
 // main() parses the command line, runs one command and maps its outcome to an exit status:
 // 0 success, 1 content errors (or warnings with --strict), 2 usage error, 3 environment failure.
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <iostream>
+#include <memory>
+#include <string_view>
 
 #include "build/build.h"
+#include "build/summary.h"
+#include "progress/progress.h"
 #include "scaffold/new_postmortem.h"
 #include "serve/site_server.h"
 #include "cli/serve_command.h"
@@ -35,22 +41,13 @@ Format parse_format(const std::string& name) {
   return Format::Text;
 }
 
-int report(const pmkb::build::BuildResult& result, const OutputOptions& output, const std::string& verb,
-           const std::string& out_dir) {
+int report(const pmkb::build::BuildResult& result, const OutputOptions& output, pmkb::build::Command command) {
   const auto& d = result.diagnostics;
   std::cerr << pmkb::diag::format(d.sorted(), parse_format(output.format));
   const int errors = d.count(pmkb::diag::Level::Error);
   const int warnings = d.count(pmkb::diag::Level::Warning);
-  if (!output.quiet && output.format != "json") {
-    char seconds[32];
-    std::snprintf(seconds, sizeof seconds, "%.2f", result.summary.seconds);
-    std::cerr << "pmkb " << verb << ": " << result.summary.incidents << " incidents from " << result.summary.documents
-              << " files, " << result.summary.recurring_causes << " recurring causes, " << errors << " errors, " << warnings
-              << " warnings, " << d.count(pmkb::diag::Level::Info) << " notes in " << seconds << " s";
-    if (result.summary.unchanged) std::cerr << "; nothing changed since " << out_dir << " was built";
-    else if (result.summary.files_written > 0) std::cerr << "; wrote " << out_dir;
-    std::cerr << "\n";
-  }
+  // --format json keeps stderr one JSON document.
+  if (!output.quiet && output.format != "json") std::cerr << pmkb::build::summary_line(command, result) << "\n";
   if (output.timings) {
     for (const auto& [stage, seconds] : result.summary.stage_seconds) {
       char line[96];
@@ -60,6 +57,21 @@ int report(const pmkb::build::BuildResult& result, const OutputOptions& output, 
   }
   if (errors > 0 || (output.strict && warnings > 0)) return kContentErrors;
   return 0;
+}
+
+// A live progress line only for a person at a terminal: not with --quiet, not when stderr is
+// a file or a pipe, and not under CI (CI set to anything but "", "0" or "false").
+bool wants_progress_line(const OutputOptions& output) {
+  if (output.quiet || ::isatty(STDERR_FILENO) == 0) return false;
+  const char* ci = std::getenv("CI");
+  const std::string_view ci_value = ci == nullptr ? "" : ci;
+  return ci_value.empty() || ci_value == "0" || ci_value == "false";
+}
+
+std::size_t terminal_columns() {
+  winsize size{};
+  if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  return 80;
 }
 
 std::string plain_snippet(const std::string& html, bool color) {
@@ -106,7 +118,7 @@ void add_output_options(CLI::App* command, OutputOptions& output) {
   command->add_option("--format", output.format, "Diagnostics format: text (path:line:col: level: message [rule]), json or github")
       ->check(CLI::IsMember({"text", "json", "github"}));
   command->add_flag("--strict", output.strict, "Exit with status 1 on warnings too, not only errors");
-  command->add_flag("-q,--quiet", output.quiet, "Do not print the summary line");
+  command->add_flag("-q,--quiet", output.quiet, "Print only diagnostics: no progress line, no summary");
   command->add_flag("--timings", output.timings, "Print how long each stage took");
 }
 
@@ -216,8 +228,14 @@ int main(int argc, char** argv) try {
 
   if (*build || *lint) {
     build_options.write_output = static_cast<bool>(*build);
+    std::unique_ptr<pmkb::progress::TerminalProgress> progress;
+    if (wants_progress_line(output)) {
+      progress = std::make_unique<pmkb::progress::TerminalProgress>(std::cerr, terminal_columns());
+      build_options.progress = progress.get();
+    }
     const auto result = pmkb::build::run_build(build_options);
-    return report(result, output, *build ? "build" : "lint", out_dir);
+    if (progress) progress->finish();
+    return report(result, output, *build ? pmkb::build::Command::Build : pmkb::build::Command::Lint);
   }
   for (const auto& word : words) request.query += (request.query.empty() ? "" : " ") + word;
   request.sort = sort == "newest" ? pmkb::search::SortOrder::Newest

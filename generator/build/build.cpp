@@ -32,18 +32,25 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Records how long each stage takes, for --timings and docs/performance.md.
+// Records how long each stage takes, for --timings and docs/performance.md, and tells the
+// progress display which stage runs.
 class StageClock {
  public:
-  explicit StageClock(std::vector<std::pair<std::string, double>>& into) : into_(into) {}
+  StageClock(std::vector<std::pair<std::string, double>>& into, progress::Progress* progress)
+      : into_(into), progress_(progress ? *progress : silent_) {}
+  // The stage `name` starts, with `total` items to do (0: not counted).
+  void start(std::string_view name, std::size_t total = 0) { progress_.begin_phase(name, total); }
   void lap(std::string stage) {
     const auto now = std::chrono::steady_clock::now();
     into_.emplace_back(std::move(stage), std::chrono::duration<double>(now - last_).count());
     last_ = now;
   }
+  progress::Progress& progress() { return progress_; }
 
  private:
   std::vector<std::pair<std::string, double>>& into_;
+  progress::NullProgress silent_;
+  progress::Progress& progress_;
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
 
@@ -69,7 +76,7 @@ diag::Diagnostics finish_diagnostics(const diag::Diagnostics& found, const std::
 // Parses and extracts every source on the worker pool. Each source reports into its own
 // sink; the sinks are merged in source order, so the diagnostics do not depend on -j.
 std::vector<model::Incident> extract_all(const std::vector<content::SourceFile>& sources, const model::Settings& settings,
-                                         unsigned jobs, diag::Diagnostics& diagnostics) {
+                                         unsigned jobs, diag::Diagnostics& diagnostics, progress::Progress& progress) {
   struct Extracted {
     std::optional<model::Incident> incident;
     diag::Diagnostics diagnostics;
@@ -80,6 +87,7 @@ std::vector<model::Incident> extract_all(const std::vector<content::SourceFile>&
     const content::SplitDocument split = content::split_front_matter(sources[i], out.diagnostics);
     const markdown::ParsedDocument doc = markdown::parse_markdown(split.body, split.body_first_line, markdown_options);
     out.incident = extract::extract_incident(sources[i], split, doc, settings, out.diagnostics);
+    progress.advance();
     return out;
   });
   std::vector<model::Incident> incidents;
@@ -109,6 +117,7 @@ std::string binary_identity() {
 // directory as they are rendered. The caller swaps it into place.
 std::size_t write_site(const model::Site& site, const model::Settings& settings, const BuildOptions& options,
                        output::StagedOutput& staged, diag::Diagnostics& diagnostics, StageClock& clock) {
+  clock.start("render + index");
   const render::Theme theme = render::load_theme(settings.theme, theme_override_dir(options, settings.theme), diagnostics);
   const fs::path db_dir = staged.staging_dir() / "xapian";
   search::IndexOptions index_options{options.jobs, std::nullopt, binary_identity()};
@@ -129,6 +138,7 @@ std::size_t write_site(const model::Site& site, const model::Settings& settings,
   clock.lap("render + write");
   index.get();
   clock.lap("index");
+  clock.start("static index");
   const std::vector<model::OutputFile> client_index = search::build_static_index(db_dir);
   staged.write_all(client_index);
   clock.lap("static index");
@@ -160,16 +170,22 @@ AnalyzedLibrary analyze_inputs(const Inputs& inputs, const BuildOptions& options
   library.config_failed = inputs.config_failed;
   if (inputs.config_failed) return library;
   for (const auto& source : inputs.sources) library.display_paths[source.path] = source.display_path;
-  std::vector<model::Incident> incidents = analyze::assign_unique_ids(extract_all(inputs.sources, settings, options.jobs, found), found);
+  clock.start("parse + extract", inputs.sources.size());
+  std::vector<model::Incident> incidents =
+      analyze::assign_unique_ids(extract_all(inputs.sources, settings, options.jobs, found, clock.progress()), found);
   clock.lap("parse + extract");
+  clock.start("classify");
   std::vector<std::vector<model::CauseMatch>> causes = analyze::classify_all(incidents, settings, options.jobs, found);
   clock.lap("classify");
+  clock.start("similarity");
   const std::vector<model::Similarity> similarities = search::find_similar_incidents(incidents);
   clock.lap("similarity");
+  clock.start("themes");
   std::vector<bool> explained;
   for (const auto& found_causes : causes) explained.push_back(!found_causes.empty());
   std::vector<model::Theme> themes = search::find_themes(incidents, explained, similarities);
   clock.lap("themes");
+  clock.start("relate");
   library.site = analyze::analyze_library(std::move(incidents), std::move(causes), similarities, std::move(themes), settings.taxonomy);
   clock.lap("relate");
   library.documents = inputs.sources.size();
@@ -222,6 +238,7 @@ std::string build_state(const std::string& fingerprint, const BuildSummary& summ
   const nlohmann::ordered_json state = {{"fingerprint", fingerprint},
                                         {"documents", summary.documents},
                                         {"incidents", summary.incidents},
+                                        {"causes", summary.causes},
                                         {"recurring_causes", summary.recurring_causes},
                                         {"diagnostics", diag::format_json(diagnostics.all())}};
   return state.dump(1) + "\n";
@@ -239,6 +256,7 @@ std::optional<BuildResult> previous_result(const fs::path& out_dir, const std::s
   for (auto& d : *diagnostics) result.diagnostics.report(std::move(d));
   result.summary.documents = state.value("documents", std::size_t{0});
   result.summary.incidents = state.value("incidents", std::size_t{0});
+  result.summary.causes = state.value("causes", std::size_t{0});
   result.summary.recurring_causes = state.value("recurring_causes", std::size_t{0});
   result.summary.unchanged = true;
   return result;
@@ -250,7 +268,8 @@ AnalyzedLibrary analyze_content(const BuildOptions& given, diag::Diagnostics& fo
   BuildOptions options = given;
   if (options.jobs == 0) options.jobs = parallel::default_jobs();
   std::vector<std::pair<std::string, double>> seconds;
-  StageClock clock(seconds);
+  StageClock clock(seconds, options.progress);
+  clock.start("load");
   const Inputs inputs = load_inputs(options, found);
   clock.lap("load");
   AnalyzedLibrary library = analyze_inputs(inputs, options, found, clock);
@@ -263,8 +282,9 @@ BuildResult run_build(const BuildOptions& given) {
   BuildOptions options = given;
   if (options.jobs == 0) options.jobs = parallel::default_jobs();
   BuildResult result;
-  StageClock clock(result.summary.stage_seconds);
+  StageClock clock(result.summary.stage_seconds, options.progress);
   diag::Diagnostics found;
+  clock.start("load");
   const Inputs inputs = load_inputs(options, found);
   clock.lap("load");
   std::string fingerprint;
@@ -282,6 +302,7 @@ BuildResult run_build(const BuildOptions& given) {
   if (!library.config_failed) {
     result.summary.documents = library.documents;
     result.summary.incidents = library.site.incidents.size();
+    result.summary.causes = library.site.causes.size();
     for (const auto& cause : library.site.causes) {
       if (cause.incident_ids.size() > 1) ++result.summary.recurring_causes;
     }

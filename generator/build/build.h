@@ -12,6 +12,7 @@
 #include "diag/diagnostics.h"
 #include "model/settings.h"
 #include "model/site.h"
+#include "progress/progress.h"
 
 namespace pmkb::build {
 
@@ -22,11 +23,13 @@ struct BuildOptions {
   unsigned jobs = 0;         // worker threads, 0 for one per core; the output is the same for any count
   bool clean = false;        // rebuild everything, even when nothing changed, and rewrite every file
   bool write_output = true;  // false for `pmkb lint`: everything is checked, nothing rendered or written
+  progress::Progress* progress = nullptr;  // told of each stage and item; none when null. Not finished by the build.
 };
 
 struct BuildSummary {
   std::size_t documents = 0;
   std::size_t incidents = 0;
+  std::size_t causes = 0;            // distinct causes seen in at least one incident
   std::size_t recurring_causes = 0;  // causes seen in two or more incidents
   std::size_t files_written = 0;
   bool unchanged = false;  // the inputs were those OUT was built from: nothing was redone
