@@ -12,6 +12,7 @@
 #include "parallel/parallel.h"
 #include "search/document_text.h"
 #include "search/schema.h"
+#include "search/synonyms.h"
 #include "text/text.h"
 
 namespace pmkb::search {
@@ -184,6 +185,24 @@ Xapian::WritableDatabase open_for_update(const std::filesystem::path& db_dir, co
   return Xapian::WritableDatabase(db_dir.string(), Xapian::DB_CREATE | kFlags);
 }
 
+// The taxonomy's synonyms, replacing those of the previous index: keys are unstemmed
+// phrases (the query parser looks them up before stemming), values stemmed terms. Only
+// distinctive words are kept, those in at most a fiftieth of the incidents: "enospc" helps
+// a search for "disk full", "bug" would drown one for "integer overflow".
+void write_synonyms(Xapian::WritableDatabase& db, const model::Taxonomy& taxonomy) {
+  std::vector<std::string> old_keys(db.synonym_keys_begin(), db.synonym_keys_end());
+  for (const auto& key : old_keys) db.clear_synonyms(key);
+  const Xapian::Stem stemmer = schema::stemmer_for("en");
+  const Xapian::doccount most = std::max<Xapian::doccount>(1, db.get_doccount() / 50);
+  for (const auto& [phrase, words] : taxonomy_synonyms(taxonomy)) {
+    for (const auto& word : words) {
+      const std::string term = "Z" + stemmer(word);
+      const Xapian::doccount frequency = db.get_termfreq(term);
+      if (frequency > 0 && frequency <= most) db.add_synonym(phrase, term);
+    }
+  }
+}
+
 void remove_spellings(Xapian::WritableDatabase& db, Xapian::docid docid) {
   for (const auto& [word, frequency] : spelling_words(db.get_document(docid))) db.remove_spelling(word, frequency);
 }
@@ -232,6 +251,7 @@ IndexUpdate build_index(const model::Site& site, const std::filesystem::path& db
     db.delete_document(document.first);
     ++update.removed;
   }
+  write_synonyms(db, site.taxonomy);
   db.set_metadata(std::string(schema::kWriterKey), options.writer_key);
   db.commit();
   db.close();

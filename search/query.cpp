@@ -52,8 +52,10 @@ std::string date_value(const std::string& iso) {
 }
 
 Xapian::Query build_query(Xapian::QueryParser& parser, const SearchRequest& request) {
+  // Synonyms come from the cause taxonomy (search/synonyms.h): "disk full" also finds "ENOSPC".
   const unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
-                         Xapian::QueryParser::FLAG_SPELLING_CORRECTION | Xapian::QueryParser::FLAG_CJK_NGRAM;
+                         Xapian::QueryParser::FLAG_SPELLING_CORRECTION | Xapian::QueryParser::FLAG_CJK_NGRAM |
+                         Xapian::QueryParser::FLAG_AUTO_SYNONYMS | Xapian::QueryParser::FLAG_SYNONYM;
   Xapian::Query query = Xapian::Query::MatchAll;
   if (!request.query.empty()) {
     // Any word may match, but an incident that matches every word of the query counts

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -124,6 +125,21 @@ Json doc_fragment(const Xapian::Document& doc, const StaticIndexLimits& limits) 
   return record;
 }
 
+// The database's one-word synonym keys ("enospc"), each with the words that stand for its
+// synonym terms in the index, which the browser looks up as pmkb search expands them.
+Json word_synonyms(const Xapian::Database& db, const std::map<std::string, TermData>& terms) {
+  Json out = Json::object();
+  for (auto key = db.synonym_keys_begin(); key != db.synonym_keys_end(); ++key) {
+    if ((*key).find(' ') != std::string::npos) continue;
+    std::set<std::string> words;
+    for (auto synonym = db.synonyms_begin(*key); synonym != db.synonyms_end(*key); ++synonym) {
+      if (auto it = terms.find(*synonym); it != terms.end() && !it->second.words.empty()) words.insert(it->second.words.front());
+    }
+    if (!words.empty()) out[*key] = std::vector<std::string>(words.begin(), words.end());
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<model::OutputFile> build_static_index(const std::filesystem::path& db_dir, const StaticIndexLimits& limits) {
@@ -193,7 +209,8 @@ std::vector<model::OutputFile> build_static_index(const std::filesystem::path& d
   }
   std::sort(shard_names.begin(), shard_names.end());
   const Json meta = {{"version", kFormatVersion}, {"documents", static_cast<int>(doc_count)}, {"shards", shard_names},
-                     {"facets", facet_names}, {"coordination_boost", schema::kCoordinationBoost}};
+                     {"facets", facet_names}, {"coordination_boost", schema::kCoordinationBoost},
+                     {"synonyms", word_synonyms(db, terms)}};
   out.push_back({"search/meta.json", meta.dump(-1, ' ', false, Json::error_handler_t::replace)});
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
   return out;

@@ -2,7 +2,8 @@
 // the built Xapian database so that words, stems and weights match `pmkb search` exactly.
 //
 // Layout under "search/":
-//   meta.json               document count, shard names, facets, format version, and the
+//   meta.json               document count, shard names, facets, format version, one-word
+//                           synonyms from the cause taxonomy ({word: [words]}), and the
 //                           coordination boost (an incident matching every query word counts
 //                           1 + boost times), as pmkb search applies it
 //   terms/<prefix>.json     {"w": {word: term}, "p": {term: [doc, weight, doc, weight...]}}:

@@ -6,6 +6,7 @@
 #include "config/settings_loader.h"
 #include "search/indexer.h"
 #include "search/static_index.h"
+#include "search/synonyms.h"
 #include "search/query.h"
 #include "search/schema.h"
 #include "support/fixtures.h"
@@ -152,4 +153,34 @@ TEST_CASE("search: an index updated in place equals one built from scratch", "[s
   search::IndexOptions other = update;
   other.writer_key = "another-pmkb";
   CHECK(search::build_index(site, dir.path() / "other" / "xapian", other).added == 3);
+}
+
+TEST_CASE("search: synonyms from the cause taxonomy", "[search][synonyms]") {
+  const auto synonyms = search::taxonomy_synonyms(config::default_settings().taxonomy);
+  REQUIRE(synonyms.count("enospc") == 1);
+  const auto& of_enospc = synonyms.at("enospc");
+  CHECK(std::find(of_enospc.begin(), of_enospc.end(), "inodes") != of_enospc.end());
+  CHECK(std::find(of_enospc.begin(), of_enospc.end(), "enospc") == of_enospc.end());  // never its own synonym
+  REQUIRE(synonyms.count("disk full") == 1);  // the cause's id, as a phrase
+  for (const auto& [phrase, words] : synonyms) {
+    INFO(phrase);
+    CHECK(phrase.find('*') == std::string::npos);
+    for (const auto& word : words) CHECK(word.find(' ') == std::string::npos);
+  }
+  // "replica & misconfig*" needs both parts: neither word is a synonym of the cause.
+  CHECK(synonyms.count("replica") == 0);
+
+  test::TempDir dir;
+  Documents documents = kSmallLibrary;
+  documents.push_back({"inodes.md", "# Uploads failed\n\n**Date:** 2025-01-02\n\n## Root cause\n\nThe volume ran out of inodes.\n"});
+  search::build_index(small_site(documents), dir.path() / "xapian", {1, std::nullopt, "test"});
+  search::SearchRequest request;
+  request.query = "enospc";  // no document says it
+  const auto results = search::search_site(dir.path(), request);
+  REQUIRE(results.hits.size() == 1);
+  CHECK(results.hits[0].id == "inodes");
+  const auto files = search::build_static_index(dir.path() / "xapian");
+  const auto meta = std::find_if(files.begin(), files.end(), [](const auto& f) { return f.path == "search/meta.json"; });
+  REQUIRE(meta != files.end());
+  CHECK(meta->bytes.find("\"enospc\":[\"inodes\"]") != std::string::npos);
 }

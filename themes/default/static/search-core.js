@@ -161,8 +161,12 @@
       return init().then(function () {
         var words = tokenize(query);
         var unique = Array.from(new Set(words));
+        var synonyms = meta.synonyms || {};
         return Promise.all(unique.map(function (w, i) {
-          return lookup(w, options.prefix && i === unique.length - 1 && words[words.length - 1] === w);
+          // A word also matches its synonyms from the cause taxonomy ("enospc" -> "inodes"), as in pmkb search.
+          var alternatives = [lookup(w, options.prefix && i === unique.length - 1 && words[words.length - 1] === w)]
+            .concat((synonyms[w] || []).map(function (s) { return lookup(s, false); }));
+          return Promise.all(alternatives).then(function (lists) { return [].concat.apply([], lists); });
         })).then(function (perWord) {
           var scores = new Map();
           var wordsMatched = new Map();
