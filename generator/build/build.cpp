@@ -177,14 +177,19 @@ AnalyzedLibrary analyze_inputs(const Inputs& inputs, const BuildOptions& options
   clock.start("classify");
   std::vector<std::vector<model::CauseMatch>> causes = analyze::classify_all(incidents, settings, options.jobs, found);
   clock.lap("classify");
-  clock.start("similarity");
-  const std::vector<model::Similarity> similarities = search::find_similar_incidents(incidents);
-  clock.lap("similarity");
-  clock.start("themes");
-  std::vector<bool> explained;
-  for (const auto& found_causes : causes) explained.push_back(!found_causes.empty());
-  std::vector<model::Theme> themes = search::find_themes(incidents, explained, similarities);
-  clock.lap("themes");
+  // Similarity and themes report nothing: lint, which only reports, skips them.
+  std::vector<model::Similarity> similarities;
+  std::vector<model::Theme> themes;
+  if (options.write_output) {
+    clock.start("similarity");
+    similarities = search::find_similar_incidents(incidents);
+    clock.lap("similarity");
+    clock.start("themes");
+    std::vector<bool> explained;
+    for (const auto& found_causes : causes) explained.push_back(!found_causes.empty());
+    themes = search::find_themes(incidents, explained, similarities);
+    clock.lap("themes");
+  }
   clock.start("relate");
   library.site = analyze::analyze_library(std::move(incidents), std::move(causes), similarities, std::move(themes), settings.taxonomy);
   clock.lap("relate");
