@@ -36,8 +36,18 @@ std::vector<std::string> words_of(std::string_view text) {
   }
   if (!current.empty()) words.push_back(std::move(current));
   for (auto& w : words) {
-    // Typographic apostrophes.
-    for (std::size_t p; (p = w.find("\xE2\x80\x99")) != std::string::npos;) w.replace(p, 3, "'");
+    // Typographic apostrophes, in one pass (a word made of 100,000 of them stays linear).
+    if (w.find("\xE2\x80\x99") == std::string::npos) continue;
+    std::string plain;
+    for (std::size_t i = 0; i < w.size(); ++i) {
+      if (w.compare(i, 3, "\xE2\x80\x99") == 0) {
+        plain += '\'';
+        i += 2;
+      } else {
+        plain += w[i];
+      }
+    }
+    w = std::move(plain);
   }
   return words;
 }
@@ -85,7 +95,8 @@ class CompiledTaxonomy {
     for (std::size_t i = 0; i < words.size(); ++i) {
       const std::string& word = words[i];
       if (auto it = exact_.find(word); it != exact_.end()) check(it->second, words, i, term_hit);
-      for (std::size_t length = 1; length <= word.size(); ++length) {
+      // Only as far as the longest prefix rule: a 10 MB "word" must not cost 10 MB of hashing per byte.
+      for (std::size_t length = 1; length <= std::min(word.size(), longest_prefix_); ++length) {
         if (auto it = prefix_.find(word.substr(0, length)); it != prefix_.end()) check(it->second, words, i, term_hit);
       }
     }
@@ -122,7 +133,10 @@ class CompiledTaxonomy {
         const std::string& first = alt.words.front();
         const std::size_t index = alternatives_.size();
         alternatives_.push_back(std::move(alt));
-        if (first.back() == '*') prefix_[first.substr(0, first.size() - 1)].push_back(index);
+        if (first.back() == '*') {
+          prefix_[first.substr(0, first.size() - 1)].push_back(index);
+          longest_prefix_ = std::max(longest_prefix_, first.size() - 1);
+        }
         else exact_[first].push_back(index);
       }
     }
@@ -145,6 +159,7 @@ class CompiledTaxonomy {
   std::vector<Alternative> alternatives_;
   std::unordered_map<std::string, std::vector<std::size_t>> exact_;
   std::unordered_map<std::string, std::vector<std::size_t>> prefix_;
+  std::size_t longest_prefix_ = 0;
 };
 
 bool is_hedged(std::string_view lower) {
@@ -252,8 +267,8 @@ std::vector<model::CauseMatch> classify_with(const model::Incident& incident, co
   for (const auto& [id, e] : evidence) {
     if (e.score < weights.threshold) continue;
     // A more specific cause replaces its parent ("replication-misconfig" over "config-change").
-    const bool child_found = std::any_of(taxonomy.causes.begin(), taxonomy.causes.end(), [&](const model::Cause& c) {
-      return c.parent == id && assigned(c.id);
+    const bool child_found = std::any_of(taxonomy.causes.begin(), taxonomy.causes.end(), [&, &parent = id](const model::Cause& c) {
+      return c.parent == parent && assigned(c.id);
     });
     if (child_found) continue;
     const model::Cause* cause = taxonomy.find(id);

@@ -32,8 +32,10 @@ void read_synonyms(const YAML::Node& map, std::vector<model::Synonyms<Kind>>& in
     }
     auto entry = std::find_if(into.begin(), into.end(), [&](const auto& s) { return s.kind == *kind; });
     if (entry == into.end()) entry = into.insert(into.end(), {*kind, {}});
-    if (!it->second.IsSequence()) continue;
-    for (const auto& phrase : it->second) {
+    // A copy: `it->second` lives in a temporary proxy that a range-for would outlive.
+    const YAML::Node phrases = it->second;
+    if (!phrases.IsSequence()) continue;
+    for (const auto& phrase : phrases) {
       if (phrase.IsScalar()) entry->phrases.push_back(text::normalize_phrase(phrase.Scalar()));
     }
   }
@@ -92,7 +94,7 @@ class SettingsReader {
   void read(const YAML::Node& root) {
     for (auto it = root.begin(); it != root.end(); ++it) {
       const std::string key = it->first.Scalar();
-      const YAML::Node& value = it->second;
+      const YAML::Node value = it->second;  // a copy: it->second lives in a temporary proxy
       if (key == "title") settings_.site_title = value.as<std::string>("");
       else if (key == "base_url") settings_.base_url = value.as<std::string>("");
       else if (key == "theme") settings_.theme = value.as<std::string>("default");

@@ -48,7 +48,51 @@ bool looks_like_mojibake(std::string_view line) {
   return false;
 }
 
+bool has_utf16_bom(std::string_view bytes) {
+  return bytes.substr(0, 2) == "\xFF\xFE" || bytes.substr(0, 2) == "\xFE\xFF";
+}
+
+// UTF-16 (after its byte order mark) as UTF-8; unpaired surrogates become U+FFFD.
+std::string utf16_to_utf8(std::string_view bytes) {
+  const bool little = bytes[0] == '\xFF';
+  const auto unit = [&](std::size_t i) {
+    const auto a = static_cast<std::uint8_t>(bytes[i]);
+    const auto b = static_cast<std::uint8_t>(bytes[i + 1]);
+    return static_cast<char32_t>(little ? (b << 8) | a : (a << 8) | b);
+  };
+  std::string out;
+  out.reserve(bytes.size());
+  for (std::size_t i = 2; i + 1 < bytes.size(); i += 2) {
+    char32_t cp = unit(i);
+    if (cp >= 0xD800 && cp <= 0xDBFF && i + 3 < bytes.size()) {
+      const char32_t low = unit(i + 2);
+      if (low >= 0xDC00 && low <= 0xDFFF) {
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+        i += 2;
+      }
+    }
+    if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;
+    text::append_utf8(out, cp);
+  }
+  return out;
+}
+
 }  // namespace
+
+bool looks_binary(std::string_view bytes, std::size_t& offset) {
+  if (has_utf16_bom(bytes)) return false;
+  const std::string_view sample = bytes.substr(0, 8192);
+  std::size_t nuls = 0;
+  std::size_t controls = 0;
+  offset = std::string_view::npos;
+  for (std::size_t i = 0; i < sample.size(); ++i) {
+    const auto c = static_cast<unsigned char>(sample[i]);
+    if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0x1B) continue;
+    if (offset == std::string_view::npos) offset = i;
+    ++(c == 0 ? nuls : controls);
+  }
+  return (nuls >= 4 && nuls * 100 > sample.size()) || (controls >= 8 && controls * 20 > sample.size());
+}
 
 bool is_valid_utf8(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
@@ -60,6 +104,11 @@ bool is_valid_utf8(std::string_view text) {
 }
 
 NormalizedText normalize_encoding(std::string_view bytes) {
+  if (has_utf16_bom(bytes)) {
+    NormalizedText decoded = normalize_encoding(utf16_to_utf8(bytes));
+    decoded.utf16 = true;
+    return decoded;
+  }
   NormalizedText result;
   if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
   std::string& out = result.text;
@@ -82,7 +131,10 @@ NormalizedText normalize_encoding(std::string_view bytes) {
       continue;
     }
     if (c == '\0') {
-      if (result.nul_bytes++ == 0) result.first_nul_line = line;
+      if (result.nul_bytes++ == 0) {
+        result.first_nul_line = line;
+        result.first_nul_column = column;
+      }
       text::append_utf8(out, 0xFFFD);
       ++i;
       ++column;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <sstream>
 
 #include <yaml-cpp/yaml.h>
@@ -89,7 +90,7 @@ class YamlReader {
       if (++nodes_ > kMaxNodes || depth > kMaxDepth) throw std::length_error("front matter too large");
       const std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string("?");
       const std::string full = prefix.empty() ? key : prefix + "." + key;
-      const YAML::Node& value = it->second;
+      const YAML::Node value = it->second;  // a copy: it->second lives in a temporary proxy
       if (value.IsMap()) {
         read_map(value, full, depth + 1);
         continue;
@@ -98,13 +99,10 @@ class YamlReader {
       v.key = full;
       v.line = it->first.Mark().line + first_line_;
       v.column = it->first.Mark().column + 1;
+      line_ = v.line;
       if (value.IsSequence()) {
         v.is_list = true;
-        for (const auto& item : value) {
-          if (++nodes_ > kMaxNodes) throw std::length_error("front matter too large");
-          if (item.IsScalar()) v.items.push_back(item.Scalar());
-          else if (item.IsMap()) v.items.push_back(flatten(item, depth + 1));
-        }
+        collect(value, v.items, depth + 1);
       } else if (value.IsScalar()) {
         v.items.push_back(value.Scalar());
       }
@@ -112,7 +110,22 @@ class YamlReader {
     }
   }
 
+  // The line of the key being read when a bound was hit.
+  int line() const { return line_; }
+
  private:
+  // The scalars of a list, nested lists flattened into it. Aliases are followed, so every
+  // visit counts: "billion laughs" lists of lists of aliases hit kMaxNodes, not the memory.
+  void collect(const YAML::Node& list, std::vector<std::string>& items, int depth) {
+    if (depth > kMaxDepth) throw std::length_error("front matter too deep");
+    for (const auto& item : list) {
+      if (++nodes_ > kMaxNodes) throw std::length_error("front matter too large");
+      if (item.IsScalar()) items.push_back(item.Scalar());
+      else if (item.IsMap()) items.push_back(flatten(item, depth + 1));
+      else if (item.IsSequence()) collect(item, items, depth + 1);
+    }
+  }
+
   // A map inside a list (e.g. authors: [{name: x}]) becomes "x" or "k: v; k: v".
   std::string flatten(const YAML::Node& map, int depth) {
     if (depth > kMaxDepth) throw std::length_error("front matter too deep");
@@ -131,6 +144,7 @@ class YamlReader {
   FrontMatter& out_;
   int first_line_;
   int nodes_ = 0;
+  int line_ = 0;
 };
 
 // yaml-cpp reports an unclosed "[", "{" or quote where the text ends; point at the line that
@@ -170,8 +184,48 @@ std::pair<int, int> yaml_error_position(std::string_view text, int line, int col
   return {std::max(0, line), std::max(0, column)};
 }
 
+// yaml-cpp 0.7 accepts a quoted value that is never closed when the text ends inside it, and
+// silently reads the rest of the front matter into that value. Parsing again with a last
+// key appended tells: an unclosed quote swallows the key. Returns the position (0-based) of
+// the value that does.
+constexpr std::string_view kEndKey = "pmkb-end-of-front-matter-7f3a9";
+
+bool find_swallowed(const YAML::Node& node, int depth, int& budget, YAML::Mark& at) {
+  if (depth > kMaxDepth || --budget < 0) return false;
+  if (node.IsScalar()) {
+    if (node.Scalar().find(kEndKey) == std::string::npos) return false;
+    at = node.Mark();
+    return true;
+  }
+  if (node.IsSequence()) {
+    for (const auto& item : node) {
+      if (find_swallowed(item, depth + 1, budget, at)) return true;
+    }
+  } else if (node.IsMap()) {
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      if (find_swallowed(it->first, depth + 1, budget, at) || find_swallowed(it->second, depth + 1, budget, at)) return true;
+    }
+  }
+  return false;
+}
+
+std::optional<YAML::Mark> unclosed_quote(const std::string& text) {
+  if (text.find_first_of("\"'") == std::string::npos) return std::nullopt;
+  try {
+    const YAML::Node probe = YAML::Load(text + "\n" + std::string(kEndKey) + ": 1\n");
+    if (!probe.IsMap() || probe[std::string(kEndKey)]) return std::nullopt;
+    YAML::Mark at;
+    int budget = kMaxNodes;
+    if (!find_swallowed(probe, 0, budget, at)) return std::nullopt;
+    return at;
+  } catch (const YAML::Exception&) {
+    return std::nullopt;
+  }
+}
+
 void parse_yaml(const Block& block, FrontMatter& out, const SourceFile& source,
                 diag::Diagnostics& diagnostics) {
+  YamlReader reader(out, block.first_line);
   try {
     YAML::Node root = YAML::Load(block.text);
     if (root.IsNull()) return;
@@ -182,7 +236,15 @@ void parse_yaml(const Block& block, FrontMatter& out, const SourceFile& source,
                          "invalid-front-matter");
       return;
     }
-    YamlReader(out, block.first_line).read_map(root, "", 0);
+    if (const auto at = unclosed_quote(block.text)) {
+      diagnostics.report(diag::Level::Error, {source.display_path, block.first_line + at->line, at->column + 1},
+                         "invalid YAML front matter: this quoted value is never closed, so the rest of the front "
+                         "matter would be read into it; the file is read without its front matter until this is "
+                         "fixed",
+                         "invalid-front-matter");
+      return;
+    }
+    reader.read_map(root, "", 0);
   } catch (const YAML::Exception& e) {
     out.values.clear();
     const auto [line, column] = yaml_error_position(block.text, e.mark.line, e.mark.column);
@@ -192,9 +254,10 @@ void parse_yaml(const Block& block, FrontMatter& out, const SourceFile& source,
                        "invalid-front-matter");
   } catch (const std::length_error&) {
     out.values.clear();
-    diagnostics.report(diag::Level::Error, {source.display_path, block.first_line, 1},
-                       "front matter is too large or too deeply nested (more than " +
-                           std::to_string(kMaxNodes) + " values); it is ignored",
+    diagnostics.report(diag::Level::Error, {source.display_path, std::max(reader.line(), block.first_line), 1},
+                       "front matter is too large or too deeply nested (more than " + std::to_string(kMaxNodes) +
+                           " values or " + std::to_string(kMaxDepth) +
+                           " levels, e.g. aliases that expand to lists of lists); it is ignored",
                        "invalid-front-matter");
   }
 }

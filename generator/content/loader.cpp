@@ -1,9 +1,13 @@
 #include "content/loader.h"
 
+#include <fcntl.h>
 #include <fnmatch.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
-#include <fstream>
+#include <cerrno>
+#include <cstring>
 #include <stdexcept>
 #include <system_error>
 
@@ -26,28 +30,35 @@ bool is_ignored(const std::string& rel, const std::vector<std::string>& patterns
   });
 }
 
-// Reads the file, stopping once it is past `limit` (it may grow while it is read).
-std::string read_bytes(const fs::path& file, std::uintmax_t size_hint, std::uintmax_t limit, bool& ok) {
-  std::ifstream in(file, std::ios::binary);
-  ok = static_cast<bool>(in);
-  if (!ok) return {};
-  std::string bytes;
-  bytes.reserve(static_cast<std::size_t>(std::min(size_hint, limit)) + 1);
-  char buffer[1 << 16];
-  while (bytes.size() <= limit) {
-    in.read(buffer, sizeof buffer);
-    if (in.gcount() <= 0) break;
-    bytes.append(buffer, static_cast<std::size_t>(in.gcount()));
+// The position of byte `offset` of `bytes` as 1-based line and column (in bytes).
+std::pair<int, int> line_and_column(std::string_view bytes, std::size_t offset) {
+  int line = 1;
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i < offset && i < bytes.size(); ++i) {
+    if (bytes[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
   }
-  ok = !in.bad();
-  return bytes;
+  return {line, static_cast<int>(offset - line_start) + 1};
 }
+
+// Closes a file descriptor when it goes out of scope.
+struct FileDescriptor {
+  int fd = -1;
+  ~FileDescriptor() {
+    if (fd >= 0) ::close(fd);
+  }
+};
 
 }  // namespace
 
 std::string display_path_of(const fs::path& file) {
+  // Lexical, not fs::proximate: that resolves symbolic links and would name a link's target.
   std::error_code ec;
-  fs::path shown = fs::proximate(file, ec);
+  const fs::path cwd = fs::current_path(ec);
+  fs::path shown;
+  if (!ec) shown = fs::absolute(file, ec).lexically_normal().lexically_proximate(cwd);
   if (ec || shown.empty()) shown = file;
   return shown.generic_string();
 }
@@ -62,8 +73,13 @@ SourceFile make_source_file(std::string path, std::string display_path, std::str
                            " byte(s) of invalid UTF-8 were read as Windows-1252; save the file as UTF-8",
                        "encoding-repaired");
   }
+  if (normalized.utf16) {
+    diagnostics.report(diag::Level::Warning, {display_path, 1, 1},
+                       "file is UTF-16 (it starts with a UTF-16 byte order mark) and was decoded as such; save it as UTF-8",
+                       "encoding-repaired");
+  }
   if (normalized.nul_bytes > 0) {
-    diagnostics.report(diag::Level::Warning, {display_path, normalized.first_nul_line, 1},
+    diagnostics.report(diag::Level::Warning, {display_path, normalized.first_nul_line, normalized.first_nul_column},
                        std::to_string(normalized.nul_bytes) +
                            " NUL byte(s) replaced by U+FFFD; is this a binary file?",
                        "encoding-repaired");
@@ -78,77 +94,135 @@ SourceFile make_source_file(std::string path, std::string display_path, std::str
   return {std::move(path), std::move(display_path), std::move(normalized.text)};
 }
 
-std::vector<SourceFile> load_content(const fs::path& dir, const LoadOptions& options,
-                                     diag::Diagnostics& diagnostics) {
+std::vector<std::string> find_content(const fs::path& dir, const LoadOptions& options, diag::Diagnostics& diagnostics) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     throw std::runtime_error("content directory " + dir.string() +
                              " does not exist or is not a directory; pass the folder that holds "
                              "your postmortems, e.g. `pmkb build content`");
   }
-  std::vector<fs::path> files;
-  fs::recursive_directory_iterator it(dir, fs::directory_options::none, ec);
+  fs::directory_iterator probe(dir, ec);
   if (ec) throw std::runtime_error("cannot read " + dir.string() + ": " + ec.message());
-  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+
+  // An explicit stack of folders (relative to dir) instead of recursive_directory_iterator,
+  // which gives up on the whole walk at the first folder it cannot open.
+  std::vector<std::string> files;
+  std::vector<std::string> folders{""};
+  while (!folders.empty()) {
+    const std::string folder = std::move(folders.back());
+    folders.pop_back();
+    const fs::path folder_path = folder.empty() ? dir : dir / folder;
+    fs::directory_iterator it(folder_path, ec);
     if (ec) {
-      diagnostics.report(diag::Level::Error, {display_path_of(it->path()), 0, 0},
-                         "cannot read directory entry: " + ec.message(), "unreadable-file");
+      diagnostics.report(diag::Level::Error, {display_path_of(folder_path), 0, 0},
+                         "cannot read folder: " + ec.message() + "; the postmortems in it are skipped",
+                         "unreadable-file");
       ec.clear();
       continue;
     }
-    const fs::path& path = it->path();
-    const std::string name = path.filename().string();
-    const std::string rel = fs::relative(path, dir).generic_string();
-    if (!name.empty() && name[0] == '.') {
-      if (it->is_directory()) it.disable_recursion_pending();
-      continue;
-    }
-    if (is_ignored(rel, options.ignore)) {
-      if (it->is_directory()) it.disable_recursion_pending();
-      continue;
-    }
-    if (it->is_symlink()) {
-      if (is_markdown(path)) {
-        diagnostics.report(diag::Level::Warning, {display_path_of(path), 0, 0},
-                           "symbolic link not followed; copy the file into the content directory",
-                           "symlink-skipped");
+    for (; it != fs::directory_iterator(); it.increment(ec)) {
+      if (ec) break;
+      const fs::path& path = it->path();
+      const std::string name = path.filename().string();
+      if (name.empty() || name[0] == '.') continue;
+      const std::string rel = folder.empty() ? name : folder + "/" + name;
+      if (is_ignored(rel, options.ignore)) continue;
+      const fs::file_status status = it->symlink_status(ec);
+      if (ec) {  // vanished while the folder was listed
+        ec.clear();
+        continue;
       }
-      continue;
+      if (fs::is_symlink(status)) {
+        const bool to_folder = fs::is_directory(fs::status(path, ec));
+        ec.clear();
+        if (is_markdown(path) || to_folder) {
+          diagnostics.report(diag::Level::Warning, {display_path_of(path), 1, 1},
+                             std::string("symbolic link not followed (pmkb publishes only what is inside the content "
+                                         "folder); copy the ") +
+                                 (to_folder ? "folder" : "file") + " into it instead",
+                             "symlink-skipped");
+        }
+      } else if (fs::is_directory(status)) {
+        folders.push_back(rel);
+      } else if (is_markdown(path)) {
+        if (fs::is_regular_file(status)) {
+          files.push_back(rel);
+        } else {
+          diagnostics.report(diag::Level::Error, {display_path_of(path), 1, 1},
+                             "not a regular file (a pipe, socket or device named like Markdown); skipped",
+                             "unreadable-file");
+        }
+      }
     }
-    if (it->is_regular_file() && is_markdown(path)) files.push_back(path);
+    if (ec) {
+      diagnostics.report(diag::Level::Error, {display_path_of(folder_path), 0, 0},
+                         "cannot list folder: " + ec.message() + "; some postmortems in it may be missing",
+                         "unreadable-file");
+      ec.clear();
+    }
   }
-  std::sort(files.begin(), files.end(), [&](const fs::path& a, const fs::path& b) {
-    return a.generic_string() < b.generic_string();
-  });
+  std::sort(files.begin(), files.end());
+  return files;
+}
 
+std::optional<SourceFile> read_content_file(const fs::path& dir, const std::string& rel, const LoadOptions& options,
+                                            diag::Diagnostics& diagnostics) {
+  const fs::path file = dir / rel;
+  const std::string shown = display_path_of(file);
+  const auto skip = [&](const std::string& message, const char* rule, int line = 1, int column = 1) {
+    diagnostics.report(diag::Level::Error, {shown, line, column}, message, rule);
+    return std::nullopt;
+  };
+  // O_NOFOLLOW: a file replaced by a symbolic link since it was listed is still not followed;
+  // O_NONBLOCK: nor does one replaced by a pipe hang the build.
+  FileDescriptor in{::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)};
+  if (in.fd < 0) {
+    const int error = errno;
+    if (error == ENOENT) return skip("file disappeared while the library was read (deleted or renamed during the build); skipped", "unreadable-file");
+    if (error == ELOOP) {
+      diagnostics.report(diag::Level::Warning, {shown, 1, 1}, "symbolic link not followed; copy the file into the content folder",
+                         "symlink-skipped");
+      return std::nullopt;
+    }
+    return skip(std::string("cannot read file: ") + std::strerror(error) + "; check its permissions", "unreadable-file");
+  }
+  struct stat info {};
+  if (::fstat(in.fd, &info) != 0) return skip(std::string("cannot read file: ") + std::strerror(errno), "unreadable-file");
+  if (!S_ISREG(info.st_mode)) return skip("not a regular file any more; skipped", "unreadable-file");
+  const std::uintmax_t limit = options.max_file_bytes;
+  if (static_cast<std::uintmax_t>(info.st_size) > limit) {
+    return skip("file is " + std::to_string(info.st_size) + " bytes, over the limit of " + std::to_string(limit) +
+                    "; skipped (split it, or raise max_file_bytes in pmkb.yaml)",
+                "file-too-large");
+  }
+  // Read at most limit + one buffer: a file that grows while it is read is still bounded.
+  std::string bytes;
+  bytes.reserve(static_cast<std::size_t>(info.st_size));
+  char buffer[1 << 16];
+  while (bytes.size() <= limit) {
+    const ssize_t n = ::read(in.fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return skip(std::string("cannot read file: ") + std::strerror(errno), "unreadable-file");
+    if (n == 0) break;
+    bytes.append(buffer, static_cast<std::size_t>(n));
+  }
+  if (bytes.size() > limit) {
+    return skip("file grew past the limit of " + std::to_string(limit) + " bytes while it was read; skipped",
+                "file-too-large");
+  }
+  std::size_t offset = 0;
+  if (looks_binary(bytes, offset)) {
+    const auto [line, column] = line_and_column(bytes, offset);
+    return skip("this looks like a binary file, not Markdown (control bytes such as NUL in its first 8 KB); skipped",
+                "binary-file", line, column);
+  }
+  return make_source_file(rel, shown, bytes, diagnostics);
+}
+
+std::vector<SourceFile> load_content(const fs::path& dir, const LoadOptions& options, diag::Diagnostics& diagnostics) {
   std::vector<SourceFile> sources;
-  sources.reserve(files.size());
-  for (const fs::path& file : files) {
-    const std::string rel = fs::relative(file, dir).generic_string();
-    const std::string shown = display_path_of(file);
-    const std::uintmax_t size = fs::file_size(file, ec);
-    if (!ec && size > options.max_file_bytes) {
-      diagnostics.report(diag::Level::Error, {shown, 1, 1},
-                         "file is " + std::to_string(size) + " bytes, over the limit of " +
-                             std::to_string(options.max_file_bytes) +
-                             "; skipped (split it, or raise max_file_bytes in pmkb.yaml)",
-                         "file-too-large");
-      continue;
-    }
-    bool ok = false;
-    const std::string bytes = read_bytes(file, ec ? options.max_file_bytes : size, options.max_file_bytes, ok);
-    if (!ok) {
-      diagnostics.report(diag::Level::Error, {shown, 0, 0},
-                         "cannot read file; check its permissions", "unreadable-file");
-      continue;
-    }
-    if (bytes.size() > options.max_file_bytes) {
-      diagnostics.report(diag::Level::Error, {shown, 1, 1},
-                         "file grew past the limit of " + std::to_string(options.max_file_bytes) +
-                             " bytes while it was read; skipped", "file-too-large");
-      continue;
-    }
-    sources.push_back(make_source_file(rel, shown, bytes, diagnostics));
+  for (const std::string& rel : find_content(dir, options, diagnostics)) {
+    if (auto source = read_content_file(dir, rel, options, diagnostics)) sources.push_back(std::move(*source));
   }
   return sources;
 }

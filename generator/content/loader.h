@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,12 +23,28 @@ struct LoadOptions {
   std::uintmax_t max_file_bytes = 8 * 1024 * 1024;  // larger files are skipped with an error
 };
 
-// Reads every *.md and *.markdown file under `dir`, recursively, sorted by path.
-// Hidden files and folders, ignored patterns and symbolic links are skipped.
-// Per-file problems (unreadable, too large, repaired encoding) are reported to `diagnostics`.
-// Throws std::runtime_error when `dir` itself cannot be read (an environment failure).
+// Reads every *.md and *.markdown file under `dir`, recursively, sorted by path: find_content,
+// then read_content_file for each. Per-file problems are diagnostics at path:1:1 and the file
+// is skipped; the rest of the library is still read. Throws std::runtime_error when `dir`
+// itself cannot be read (an environment failure).
 std::vector<SourceFile> load_content(const std::filesystem::path& dir, const LoadOptions& options,
                                      diag::Diagnostics& diagnostics);
+
+// The Markdown files under `dir` as paths relative to it (with '/'), sorted. Hidden files and
+// folders and ignored patterns are skipped; symbolic links are never followed
+// (`symlink-skipped` for a link named like Markdown or pointing to a folder); a folder that
+// cannot be read, or an entry named like Markdown that is not a regular file, is an
+// `unreadable-file` error, and the rest is still listed.
+std::vector<std::string> find_content(const std::filesystem::path& dir, const LoadOptions& options,
+                                      diag::Diagnostics& diagnostics);
+
+// Reads `rel` (as found by find_content) under `dir`. Returns nullopt, with a diagnostic, for a
+// file over max_file_bytes (`file-too-large`: never read, only its size is looked at), one that
+// cannot be opened or has vanished since it was listed (`unreadable-file`), one that has become
+// a symbolic link (`symlink-skipped`) or one that looks binary (`binary-file`). The raw bytes
+// held for one file never exceed max_file_bytes + 64 KiB, whatever its size on disk.
+std::optional<SourceFile> read_content_file(const std::filesystem::path& dir, const std::string& rel,
+                                            const LoadOptions& options, diag::Diagnostics& diagnostics);
 
 // Turns raw bytes into a SourceFile, reporting encoding repairs. Used by load_content and tests.
 SourceFile make_source_file(std::string path, std::string display_path, std::string_view bytes,

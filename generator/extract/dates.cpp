@@ -214,7 +214,7 @@ std::optional<DateHit> month_day(std::string_view s, std::size_t start, DayOrder
 }
 
 std::optional<DateHit> date_at(std::string_view s, std::size_t i, DayOrder order, std::optional<int> default_year) {
-  if (!word_start(s, i)) return std::nullopt;
+  if (i >= s.size() || !word_start(s, i)) return std::nullopt;
   if (is_digit(s[i])) {
     if (auto hit = iso_date(s, i)) return hit;
     if (auto hit = cjk_date(s, i)) return hit;
@@ -568,6 +568,17 @@ std::optional<std::pair<TimeHit, TimeHit>> find_stated_window(std::string_view t
   return std::nullopt;
 }
 
+namespace {
+
+// Minutes as an int, or nullopt for an amount no incident lasts ("8336384d" would overflow).
+std::optional<int> whole_minutes(double total) {
+  constexpr double kTenYears = 10 * 366 * 24 * 60.0;
+  if (!(total >= 0 && total <= kTenYears)) return std::nullopt;
+  return static_cast<int>(std::lround(total));
+}
+
+}  // namespace
+
 std::optional<int> find_duration(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (!is_digit(text[i]) && text[i] != '~') continue;
@@ -587,7 +598,7 @@ std::optional<int> find_duration(std::string_view text) {
       total += *next;
       j = k;
     }
-    return static_cast<int>(std::lround(total));
+    return whole_minutes(total);
   }
   return std::nullopt;
 }
@@ -627,7 +638,7 @@ std::optional<int> amount_at(std::string_view text, const std::string& lower, st
   skip_spaces(text, k);
   if (text.substr(k).starts_with("and ")) k += 4;
   if (auto more = duration_component(text, k)) total += *more;
-  return static_cast<int>(std::lround(total));
+  return whole_minutes(total);
 }
 
 }  // namespace

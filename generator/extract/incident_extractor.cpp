@@ -849,6 +849,11 @@ class Extractor {
       warn("broken-link", first_line_mentioning(target), "link to \"" + target +
            "\" points at a file the site does not have, so it links nowhere; link to a full URL instead");
     }
+    if (doc_.deep_nesting_line > 0) {
+      warn("deep-nesting", doc_.deep_nesting_line,
+           "block quotes or lists nested " + std::to_string(doc_.deepest_nesting) + " levels deep (more than " +
+               std::to_string(markdown::kDeepNesting) + "); browsers flatten such pages: is this text generated?");
+    }
     if (doc_.unsafe_links > 0) {
       warn("unsafe-link", doc_.first_unsafe_link_line,
            std::to_string(doc_.unsafe_links) + " javascript:/data: link(s) removed from the page");

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "diag/line_index.h"
 
@@ -20,8 +22,11 @@ class BlockBuilder {
       : body_(body), lines_(body), first_line_(first_line) {}
 
   std::vector<Block> take() { return std::move(blocks_); }
+  int deepest_nesting() const { return deepest_nesting_; }
+  int deep_nesting_line() const { return deep_nesting_line_; }
 
   int enter_block(MD_BLOCKTYPE type, void* detail) {
+    if (type == MD_BLOCK_QUOTE || type == MD_BLOCK_UL || type == MD_BLOCK_OL) note_depth(quote_depth_ + list_depth_ + 1);
     switch (type) {
       case MD_BLOCK_UL: ++list_depth_; list_ids_.push_back(++list_counter_); ordered_.push_back(false); break;
       case MD_BLOCK_OL: ++list_depth_; list_ids_.push_back(++list_counter_); ordered_.push_back(true); break;
@@ -155,6 +160,17 @@ class BlockBuilder {
   void set_line(const char* pointer) {
     if (pointer < body_.data() || pointer >= body_.data() + body_.size()) return;
     last_line_ = first_line_ - 1 + lines_.line_of(static_cast<std::size_t>(pointer - body_.data()));
+    if (deep_line_pending_) {
+      deep_nesting_line_ = last_line_;
+      deep_line_pending_ = false;
+    }
+  }
+
+  // md4c reports where text is, not where blocks open: the line of a too-deep nesting is that
+  // of the first text inside it.
+  void note_depth(int depth) {
+    if (depth > kDeepNesting && deepest_nesting_ <= kDeepNesting) deep_line_pending_ = true;
+    deepest_nesting_ = std::max(deepest_nesting_, depth);
   }
 
   void note_position(const char* pointer) {
@@ -219,6 +235,9 @@ class BlockBuilder {
   bool in_cell_ = false;
   bool line_pending_ = false;
   int last_line_ = 1;
+  int deepest_nesting_ = 0;
+  int deep_nesting_line_ = 0;
+  bool deep_line_pending_ = false;
 };
 
 constexpr unsigned kParserFlags = MD_DIALECT_GITHUB;
@@ -251,41 +270,62 @@ bool is_relative_file_link(std::string_view value) {
   return relative && !path.ends_with(".md") && !path.ends_with(".markdown");
 }
 
+// "&amp;" -> "&" in one pass (md4c escapes attribute text; the escapes could hide a scheme).
+std::string unescape_amp(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    out += value[i];
+    if (value.compare(i, 5, "&amp;") == 0) i += 4;
+  }
+  return out;
+}
+
 // Replaces javascript:, vbscript: and data: URLs in href/src attributes by "#", and relative
-// links to files of the source repository (which the site does not have) too.
+// links to files of the source repository (which the site does not have) too. Linear in the
+// size of the HTML, however many links there are.
 int drop_unsafe_urls(std::string& html, std::vector<std::string>& dropped_relative) {
   int dropped = 0;
   for (std::string_view attribute : {" href=\"", " src=\""}) {
+    std::string out;
+    out.reserve(html.size());
+    std::size_t copied = 0;
     std::size_t pos = 0;
     while ((pos = html.find(attribute, pos)) != std::string::npos) {
       const std::size_t start = pos + attribute.size();
       const std::size_t end = html.find('"', start);
       if (end == std::string::npos) break;
-      std::string_view value(html.data() + start, end - start);
-      // md4c escapes attribute text; undo the escapes that could hide a scheme.
-      std::string unescaped(value);
-      for (std::size_t at; (at = unescaped.find("&amp;")) != std::string::npos;) unescaped.replace(at, 5, "&");
-      if (is_unsafe_url(unescaped)) {
-        html.replace(start, end - start, "#");
-        ++dropped;
-        pos = start + 1;
-      } else if (is_relative_file_link(unescaped)) {
-        dropped_relative.push_back(unescaped);
-        html.replace(start, end - start, "#");
-        pos = start + 1;
-      } else {
-        pos = end;
+      const std::string unescaped = unescape_amp(std::string_view(html).substr(start, end - start));
+      const bool unsafe = is_unsafe_url(unescaped);
+      if (unsafe || is_relative_file_link(unescaped)) {
+        if (unsafe) ++dropped;
+        else dropped_relative.push_back(unescaped);
+        out.append(html, copied, start - copied);
+        out += '#';
+        copied = end;
       }
+      pos = end;
     }
+    if (copied == 0) continue;
+    out.append(html, copied, std::string::npos);
+    html = std::move(out);
   }
   return dropped;
 }
 
-// Gives every <h1>..<h6> of the body an id, so that each section can be linked to.
+// Gives every <h1>..<h6> of the body an id, so that each section can be linked to. One pass,
+// with a set of the ids given so far: a file of 100,000 identical headings stays linear.
 void add_heading_ids(std::string& html) {
-  std::vector<std::string> used;
-  for (std::size_t pos = 0; (pos = html.find("<h", pos)) != std::string::npos; ++pos) {
-    if (pos + 3 >= html.size() || html[pos + 2] < '1' || html[pos + 2] > '6' || html[pos + 3] != '>') continue;
+  std::unordered_set<std::string> used;
+  std::unordered_map<std::string, int> next_number;  // slug -> the next suffix to try
+  std::string out;
+  out.reserve(html.size() + html.size() / 8);
+  std::size_t copied = 0;
+  for (std::size_t pos = 0; (pos = html.find("<h", pos)) != std::string::npos;) {
+    if (pos + 3 >= html.size() || html[pos + 2] < '1' || html[pos + 2] > '6' || html[pos + 3] != '>') {
+      ++pos;
+      continue;
+    }
     const std::size_t close = html.find("</h", pos);
     if (close == std::string::npos) break;
     // The heading's text without tags, as a slug.
@@ -301,19 +341,36 @@ void add_heading_ids(std::string& html) {
     while (!slug.empty() && slug.back() == '-') slug.pop_back();
     if (slug.empty()) slug = "section";
     std::string id = "s-" + slug;
-    for (int n = 2; std::find(used.begin(), used.end(), id) != used.end(); ++n) id = "s-" + slug + "-" + std::to_string(n);
-    used.push_back(id);
-    html.insert(pos + 3, " id=\"" + id + "\"");
+    if (used.count(id) > 0) {
+      int& n = next_number.try_emplace(slug, 2).first->second;
+      do id = "s-" + slug + "-" + std::to_string(n++);
+      while (used.count(id) > 0);
+    }
+    used.insert(id);
+    out.append(html, copied, pos + 3 - copied);
+    out += " id=\"" + id + "\"";
+    copied = pos + 3;
+    pos = close;  // headings do not nest: go on after this one
   }
+  out.append(html, copied, std::string::npos);
+  html = std::move(out);
 }
 
 int first_unsafe_link_line(std::string_view body, int first_line) {
   diag::LineIndex lines(body);
-  for (std::size_t pos = 0; (pos = body.find(':', pos)) != std::string_view::npos; ++pos) {
-    const std::size_t start = body.find_last_of("(<\"' \n", pos);
-    const std::string_view candidate = body.substr(start == std::string_view::npos ? 0 : start + 1,
-                                                   pos + 1 - (start == std::string_view::npos ? 0 : start + 1));
-    if (is_unsafe_url(candidate)) return first_line - 1 + lines.line_of(pos);
+  // A scheme runs from just after a delimiter to the first ':' after it; later colons before
+  // the next delimiter belong to the same candidate, so each byte is looked at once or twice.
+  constexpr std::string_view kDelimiters = "(<\"' \n";
+  std::size_t start = 0;
+  bool checked = false;
+  for (std::size_t pos = 0; pos < body.size(); ++pos) {
+    if (kDelimiters.find(body[pos]) != std::string_view::npos) {
+      start = pos + 1;
+      checked = false;
+    } else if (body[pos] == ':' && !checked) {
+      checked = true;
+      if (is_unsafe_url(body.substr(start, pos + 1 - start))) return first_line - 1 + lines.line_of(pos);
+    }
   }
   return first_line;
 }
@@ -333,6 +390,8 @@ ParsedDocument parse_markdown(std::string_view body, int first_line, const Markd
   parser.text = [](MD_TEXTTYPE t, const MD_CHAR* s, MD_SIZE n, void* u) { return static_cast<BlockBuilder*>(u)->text(t, s, n); };
   md_parse(body.data(), static_cast<MD_SIZE>(body.size()), &parser, &builder);
   doc.blocks = builder.take();
+  doc.deepest_nesting = builder.deepest_nesting();
+  if (doc.deepest_nesting > kDeepNesting) doc.deep_nesting_line = std::max(first_line, builder.deep_nesting_line());
 
   const unsigned html_flags = kParserFlags | (options.unsafe_html ? 0u : static_cast<unsigned>(MD_FLAG_NOHTML));
   doc.html.reserve(body.size() + body.size() / 4);

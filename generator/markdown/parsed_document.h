@@ -49,7 +49,13 @@ struct ParsedDocument {
   // Relative links (to files of the source repository) that the site cannot serve: dropped
   // from the HTML, with their targets for the warning.
   std::vector<std::string> dropped_relative_links;
+  // Block quotes and lists nested deeper than kDeepNesting: the deepest level seen and the line
+  // where the nesting first went past the bound (0: it never did). The HTML keeps every level.
+  int deepest_nesting = 0;
+  int deep_nesting_line = 0;
 };
+
+inline constexpr int kDeepNesting = 32;
 
 struct MarkdownOptions {
   bool unsafe_html = false;  // pass raw HTML through instead of escaping it

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "text/text.h"
 
@@ -46,6 +47,18 @@ bool same_bytes(const fs::path& path, const std::string& bytes) {
 bool is_empty_dir(const fs::path& dir) {
   std::error_code ec;
   return fs::is_directory(dir, ec) && fs::directory_iterator(dir, ec) == fs::directory_iterator();
+}
+
+// Staging directories that builds killed before they finished left beside OUT: a half-written
+// site, or the previous site half deleted after the swap. Called with the lock held, so no
+// other build is using them.
+void remove_stale_staging(const fs::path& parent, const std::string& prefix, const fs::path& keep) {
+  std::error_code ec;
+  std::vector<fs::path> stale;
+  for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().filename().string().rfind(prefix, 0) == 0 && it->path() != keep) stale.push_back(it->path());
+  }
+  for (const auto& dir : stale) fs::remove_all(dir, ec);
 }
 
 }  // namespace
@@ -85,6 +98,7 @@ StagedOutput::StagedOutput(fs::path out_dir, bool reuse_unchanged) : out_(std::m
   fs::remove_all(staging_, ec);
   fs::create_directories(staging_, ec);
   if (ec) throw std::runtime_error("cannot create " + staging_.string() + ": " + ec.message());
+  remove_stale_staging(parent, "." + out_.filename().string() + ".pmkb-staging-", staging_);
   write({kMarker, "This directory is written by pmkb; each build replaces it whole.\n"});
 }
 

@@ -22,7 +22,8 @@ bool is_safe_relative_path(std::string_view rel);
 
 class StagedOutput {
  public:
-  // Takes the lock and creates the staging directory. Throws std::runtime_error when another
+  // Takes the lock and creates the staging directory, removing any that killed builds left
+  // beside OUT. Throws std::runtime_error when another
   // build holds the lock, or when OUT exists but was not written by pmkb (so a mistyped -o
   // never replaces an unrelated directory).
   // `reuse_unchanged`: hard-link files that are the same as in the site being replaced.

@@ -1,6 +1,7 @@
 #include "render/views.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "text/text.h"
@@ -170,18 +171,46 @@ std::string format_duration(int minutes) {
   return out;
 }
 
+namespace {
+
+// An href as the file name it names: md4c writes "&" as "&amp;" and percent-encodes spaces and
+// non-ASCII bytes ("two%20words.md", "caf%C3%A9.md").
+std::string href_to_path(std::string_view href) {
+  std::string out;
+  for (std::size_t i = 0; i < href.size(); ++i) {
+    const auto hex = [](char c) {
+      return std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : (std::tolower(static_cast<unsigned char>(c)) - 'a' + 10);
+    };
+    if (href[i] == '%' && i + 2 < href.size() && std::isxdigit(static_cast<unsigned char>(href[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(href[i + 2]))) {
+      out += static_cast<char>(hex(href[i + 1]) * 16 + hex(href[i + 2]));
+      i += 2;
+    } else if (href.compare(i, 5, "&amp;") == 0) {
+      out += '&';
+      i += 4;
+    } else {
+      out += href[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 std::pair<std::string, std::vector<std::string>> link_postmortems(const std::string& html, const std::string& source,
                                                                    const model::Site& site) {
-  std::string out = html;
+  // One pass that copies the page and rewrites links as it goes: linear however many links.
+  std::string out;
+  out.reserve(html.size());
+  std::size_t copied = 0;
   std::vector<std::string> missing;
   const std::string folder = source.find('/') == std::string::npos ? "" : source.substr(0, source.rfind('/') + 1);
-  for (std::size_t pos = 0; (pos = out.find(" href=\"", pos)) != std::string::npos;) {
+  for (std::size_t pos = 0; (pos = html.find(" href=\"", pos)) != std::string::npos;) {
     const std::size_t start = pos + 7;
-    const std::size_t end = out.find('"', start);
+    const std::size_t end = html.find('"', start);
     if (end == std::string::npos) break;
-    const std::string value = out.substr(start, end - start);
-    const std::size_t cut = value.find('#');
-    const std::string path = value.substr(0, cut);
+    const std::string value = html.substr(start, end - start);
+    const std::string path = href_to_path(value.substr(0, value.find('#')));
     pos = end;
     if (path.find(':') != std::string::npos || path.empty() || path[0] == '/' ||
         !(path.ends_with(".md") || path.ends_with(".markdown"))) {
@@ -205,9 +234,11 @@ std::pair<std::string, std::vector<std::string>> link_postmortems(const std::str
     } else {
       missing.push_back(value);
     }
-    out.replace(start, end - start, replacement);
-    pos = start + replacement.size();
+    out.append(html, copied, start - copied);
+    out += replacement;
+    copied = end;
   }
+  out.append(html, copied, std::string::npos);
   return {out, missing};
 }
 

@@ -223,9 +223,9 @@ struct SiteServer::Impl {
 
   void configure() {
     http.new_task_queue = [] { return new httplib::ThreadPool(64); };
-    http.set_read_timeout(5, 0);
-    http.set_write_timeout(5, 0);
-    http.set_keep_alive_timeout(5);
+    http.set_read_timeout(options.io_timeout_seconds, 0);
+    http.set_write_timeout(options.io_timeout_seconds, 0);
+    http.set_keep_alive_timeout(options.io_timeout_seconds);
     http.set_keep_alive_max_count(1000);
     http.set_payload_max_length(16 * 1024);
     http.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {

@@ -24,6 +24,7 @@ struct ServeOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0 picks a free port
   bool live_reload = false;  // inject a script that reloads pages after a rebuild
+  int io_timeout_seconds = 5;  // a request must arrive, and a response be taken, within this
 };
 
 // Limits on what a client may ask for.

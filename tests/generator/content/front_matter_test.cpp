@@ -44,9 +44,23 @@ TEST_CASE("front matter: broken YAML is an error at the exact line", "[content]"
   const auto doc = split("---\ntitle: ok\ndate: [2024\nseverity: high\n---\nbody\n", d);
   REQUIRE(d.all().size() == 1);
   CHECK(d.all()[0].rule == "invalid-front-matter");
-  CHECK(d.all()[0].where.line >= 3);
-  CHECK(d.all()[0].where.line <= 5);
+  CHECK(d.all()[0].where.line == 3);    // where the "[" opens, not where the text ends
+  CHECK(d.all()[0].where.column == 7);
   CHECK(doc.body == "body\n");  // the body is still read
+}
+
+TEST_CASE("front matter: a quoted value that is never closed is an error at its line", "[content]") {
+  diag::Diagnostics d;
+  // yaml-cpp alone would read "severity: SEV2" into the title.
+  const auto doc = split("---\ntitle: \"never closed\nseverity: SEV2\n---\nbody\n", d);
+  REQUIRE(d.all().size() == 1);
+  CHECK(d.all()[0].rule == "invalid-front-matter");
+  CHECK(d.all()[0].where.line == 2);
+  CHECK(d.all()[0].where.column == 8);
+  CHECK(doc.front_matter.values.empty());
+  diag::Diagnostics fine;
+  split("---\ntitle: \"closed\"\nnote: 'also'\nowner: Bob's team\n---\n", fine);
+  CHECK(fine.all().empty());
 }
 
 TEST_CASE("front matter: TOML between +++ lines", "[content]") {
@@ -79,6 +93,10 @@ TEST_CASE("front matter: a YAML alias bomb is bounded", "[content]") {
   diag::Diagnostics d;
   const auto doc = split(yaml, d);  // must return promptly, not expand 9^9 nodes
   CHECK(doc.body == "body\n");
+  REQUIRE(d.all().size() == 1);
+  CHECK(d.all()[0].rule == "invalid-front-matter");
+  CHECK(d.all()[0].where.line == 6);  // "e": the first key whose expansion passes the bound
+  CHECK(doc.front_matter.values.empty());
 }
 
 TEST_CASE("front matter: an unclosed --- is read as body", "[content]") {

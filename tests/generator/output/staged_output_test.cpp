@@ -60,3 +60,19 @@ TEST_CASE("output: a directory not written by pmkb is never replaced", "[output]
   CHECK_THROWS_WITH(output::StagedOutput(dir.path() / "home"), Catch::Contains("not written by pmkb"));
   CHECK(dir.read("home/notes.txt") == "precious");
 }
+
+TEST_CASE("output: staging left by a killed build is removed by the next one", "[output]") {
+  test::TempDir dir;
+  dir.write(".public.pmkb-staging-999999/index.html", "half-written");
+  dir.write(".public.pmkb-staging-999998/xapian/x", "old site, half deleted");
+  dir.write(".other.pmkb-staging-1/keep", "another output's staging is not ours to remove");
+  {
+    output::StagedOutput staged(dir.path() / "public");
+    staged.write({"index.html", "new"});
+    staged.commit();
+  }
+  CHECK(dir.read("public/index.html") == "new");
+  CHECK_FALSE(fs::exists(dir.path() / ".public.pmkb-staging-999999"));
+  CHECK_FALSE(fs::exists(dir.path() / ".public.pmkb-staging-999998"));
+  CHECK(fs::exists(dir.path() / ".other.pmkb-staging-1" / "keep"));
+}
