@@ -255,7 +255,7 @@ std::string to_json(const SearchResults& results) {
                                 {"results", hits},
                                 {"facets", results.facets},
                                 {"suggestion", results.suggestion}};
-  return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace pmkb::search
