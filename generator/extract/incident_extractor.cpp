@@ -727,6 +727,19 @@ class Extractor {
     return out;
   }
 
+  // Bounds the memory one document can cost downstream (every entry becomes a view on several
+  // pages): no postmortem has thousands of action items; a generated or pasted file might.
+  static constexpr std::size_t kMaxTimelineEntries = 5000;
+  static constexpr std::size_t kMaxActionItems = 1000;
+  template <typename Item>
+  void cap(const char* what, std::vector<Item>& items, std::size_t limit) {
+    if (items.size() <= limit) return;
+    warn("too-many-items", items[limit].line,
+         std::to_string(items.size()) + " " + what + "; only the first " + std::to_string(limit) +
+             " are kept (is this list generated?)");
+    items.resize(limit);
+  }
+
   void read_timeline() {
     // Times without a zone take the zone of the stated window ("10:30 AM to 12:45 PM EDT").
     const auto zone = incident_.start && incident_.start->utc_offset_minutes ? incident_.start->utc_offset_minutes
@@ -738,6 +751,7 @@ class Extractor {
     std::stable_sort(timeline_sections.begin(), timeline_sections.end(), [](const Section* a, const Section* b) { return a->line < b->line; });
     auto result = extract_timeline(timeline_sections, context);
     incident_.timeline = std::move(result.entries);
+    cap("timeline entries", incident_.timeline, kMaxTimelineEntries);
     if (!incident_.timeline.empty()) {
       set_origin(Field::Timeline, OriginKind::Heading, timeline_sections.front()->heading, timeline_sections.front()->line);
     }
@@ -754,6 +768,7 @@ class Extractor {
       if (section.kind != SectionKind::ActionItems && section.kind != SectionKind::Timeline) others.push_back(&section);
     }
     incident_.action_items = extract_action_items(sections(SectionKind::ActionItems), others, settings_.vocabulary);
+    cap("action items", incident_.action_items, kMaxActionItems);
     if (!incident_.action_items.empty()) {
       const auto action_sections = sections(SectionKind::ActionItems);
       if (!action_sections.empty()) set_origin(Field::ActionItems, OriginKind::Heading, action_sections.front()->heading, action_sections.front()->line);
@@ -849,10 +864,19 @@ class Extractor {
       warn("broken-link", first_line_mentioning(target), "link to \"" + target +
            "\" points at a file the site does not have, so it links nowhere; link to a full URL instead");
     }
+    if (doc_.blocks_cut_at_line > 0) {
+      warn("too-many-items", doc_.blocks_cut_at_line,
+           "more than " + std::to_string(markdown::kMaxBlocks) +
+               " paragraphs, list items, headings and table rows; fields are read from the first ones only "
+               "(the page shows everything): is this text generated?");
+    }
     if (doc_.deep_nesting_line > 0) {
       warn("deep-nesting", doc_.deep_nesting_line,
            "block quotes or lists nested " + std::to_string(doc_.deepest_nesting) + " levels deep (more than " +
-               std::to_string(markdown::kDeepNesting) + "); browsers flatten such pages: is this text generated?");
+               std::to_string(markdown::kDeepNesting) + "); " +
+               (doc_.deepest_nesting > markdown::kMaxRenderedNesting ? "the page shows the text unformatted"
+                                                                     : "browsers flatten such pages") +
+               ": is this text generated?");
     }
     if (doc_.unsafe_links > 0) {
       warn("unsafe-link", doc_.first_unsafe_link_line,

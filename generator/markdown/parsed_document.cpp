@@ -23,6 +23,8 @@ class BlockBuilder {
 
   std::vector<Block> take() { return std::move(blocks_); }
   int deepest_nesting() const { return deepest_nesting_; }
+  int cut_at_line() const { return cut_at_line_; }
+  bool cut() const { return cut_; }
   int deep_nesting_line() const { return deep_nesting_line_; }
 
   int enter_block(MD_BLOCKTYPE type, void* detail) {
@@ -96,7 +98,10 @@ class BlockBuilder {
   }
 
  private:
-  Block& current() { return blocks_[stack_.back()]; }
+  // Past kMaxBlocks, blocks are read into one scratch block that is reused, so that md4c still
+  // reports every line (for locations) while the memory stays bounded.
+  static constexpr std::size_t kScratch = static_cast<std::size_t>(-1);
+  Block& current() { return stack_.back() == kScratch ? scratch_ : blocks_[stack_.back()]; }
   TextLine& current_line() {
     Block& block = current();
     if (block.lines.empty()) block.lines.push_back({last_line_, "", ""});
@@ -109,8 +114,15 @@ class BlockBuilder {
     block.level = level;
     block.line = 0;
     block.in_quote = quote_depth_ > 0;
-    blocks_.push_back(std::move(block));
-    stack_.push_back(blocks_.size() - 1);
+    if (blocks_.size() >= kMaxBlocks) {
+      if (!cut_) cut_line_pending_ = true;
+      cut_ = true;
+      scratch_ = std::move(block);
+      stack_.push_back(kScratch);
+    } else {
+      blocks_.push_back(std::move(block));
+      stack_.push_back(blocks_.size() - 1);
+    }
     line_pending_ = true;
   }
 
@@ -163,6 +175,10 @@ class BlockBuilder {
     if (deep_line_pending_) {
       deep_nesting_line_ = last_line_;
       deep_line_pending_ = false;
+    }
+    if (cut_line_pending_) {
+      cut_at_line_ = last_line_;
+      cut_line_pending_ = false;
     }
   }
 
@@ -237,6 +253,10 @@ class BlockBuilder {
   int last_line_ = 1;
   int deepest_nesting_ = 0;
   int deep_nesting_line_ = 0;
+  int cut_at_line_ = 0;
+  bool cut_line_pending_ = false;
+  bool cut_ = false;
+  Block scratch_;
   bool deep_line_pending_ = false;
 };
 
@@ -375,6 +395,21 @@ int first_unsafe_link_line(std::string_view body, int first_line) {
   return first_line;
 }
 
+std::string escape_html(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 ParsedDocument parse_markdown(std::string_view body, int first_line, const MarkdownOptions& options) {
@@ -390,9 +425,14 @@ ParsedDocument parse_markdown(std::string_view body, int first_line, const Markd
   parser.text = [](MD_TEXTTYPE t, const MD_CHAR* s, MD_SIZE n, void* u) { return static_cast<BlockBuilder*>(u)->text(t, s, n); };
   md_parse(body.data(), static_cast<MD_SIZE>(body.size()), &parser, &builder);
   doc.blocks = builder.take();
+  if (builder.cut()) doc.blocks_cut_at_line = std::max({builder.cut_at_line(), doc.blocks.back().line, first_line});
   doc.deepest_nesting = builder.deepest_nesting();
   if (doc.deepest_nesting > kDeepNesting) doc.deep_nesting_line = std::max(first_line, builder.deep_nesting_line());
 
+  if (doc.deepest_nesting > kMaxRenderedNesting) {
+    doc.html = "<pre class=\"unrendered\">" + escape_html(body) + "</pre>\n";
+    return doc;
+  }
   const unsigned html_flags = kParserFlags | (options.unsafe_html ? 0u : static_cast<unsigned>(MD_FLAG_NOHTML));
   doc.html.reserve(body.size() + body.size() / 4);
   md_html(body.data(), static_cast<MD_SIZE>(body.size()), append_html, &doc.html, html_flags, 0);

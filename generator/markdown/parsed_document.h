@@ -1,6 +1,7 @@
 // Stage 2b, parse: the Markdown body as a flat list of blocks with source lines, plus its HTML.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,12 +51,23 @@ struct ParsedDocument {
   // from the HTML, with their targets for the warning.
   std::vector<std::string> dropped_relative_links;
   // Block quotes and lists nested deeper than kDeepNesting: the deepest level seen and the line
-  // where the nesting first went past the bound (0: it never did). The HTML keeps every level.
+  // where the nesting first went past the bound (0: it never did). Up to kMaxRenderedNesting
+  // the HTML keeps every level; beyond it, html is the escaped source in <pre>.
   int deepest_nesting = 0;
   int deep_nesting_line = 0;
+  // A document of more than kMaxBlocks blocks: `blocks` holds the first kMaxBlocks, and this is
+  // the line where reading stopped (0: all were read). The HTML is always whole.
+  int blocks_cut_at_line = 0;
 };
 
+// Blocks read for extraction from one document. Each block costs a few hundred bytes, so a
+// file of 2 million one-line headings would cost a gigabyte; a real postmortem has far fewer.
+inline constexpr std::size_t kMaxBlocks = 100000;
+
 inline constexpr int kDeepNesting = 32;
+// Beyond this depth the body is shown as its escaped source in <pre> instead of rendered: a
+// file of 100,000 '>' would otherwise become 2.7 MB of <blockquote> per 100 KB of text.
+inline constexpr int kMaxRenderedNesting = 256;
 
 struct MarkdownOptions {
   bool unsafe_html = false;  // pass raw HTML through instead of escaping it

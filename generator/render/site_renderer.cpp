@@ -93,10 +93,16 @@ void render_incident_pages(const model::Site& site, const model::Settings& setti
       sink({path, std::move(*html)});
       written[i] = 1;
     }
-    for (const auto& target : missing) {
+    constexpr std::size_t kReported = 10;  // per incident; a pasted page of links is one problem
+    for (std::size_t m = 0; m < std::min(missing.size(), kReported); ++m) {
       found[i].report(diag::Level::Warning, {entry.incident.source, 1, 1},
-                      "link to \"" + target + "\" names a postmortem that is not in the library, so it links nowhere; "
+                      "link to \"" + missing[m] + "\" names a postmortem that is not in the library, so it links nowhere; "
                       "fix the path or link to a full URL", "broken-link");
+    }
+    if (missing.size() > kReported) {
+      found[i].report(diag::Level::Warning, {entry.incident.source, 1, 1},
+                      std::to_string(missing.size() - kReported) + " more links name postmortems that are not in the library",
+                      "broken-link");
     }
   });
   for (std::size_t i = 0; i < site.incidents.size(); ++i) {

@@ -1,6 +1,7 @@
 #include "serve/site_server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <nlohmann/json.hpp>
 
@@ -128,6 +129,7 @@ search::SearchRequest search_request_from(const std::multimap<std::string, std::
 
 struct SiteServer::Impl {
   static constexpr std::size_t kCacheEntries = 512;
+  static constexpr std::size_t kWorkerThreads = 256;
   ServeOptions options;
   httplib::Server http;
   std::mutex cache_mutex;
@@ -136,6 +138,7 @@ struct SiteServer::Impl {
   std::string cache_owner;                    // identity of the index the cache belongs to
   std::atomic<unsigned> generation{0};
   int port = 0;
+  int listen_fd = -1;
 
   // One Xapian reader per worker thread, reopened when a rebuild swapped in a new index; answers
   // are cached per request until then (on-call engineers repeat each other's searches), and
@@ -222,12 +225,21 @@ struct SiteServer::Impl {
   }
 
   void configure() {
-    http.new_task_queue = [] { return new httplib::ThreadPool(64); };
+    // cpp-httplib gives each open connection a thread for as long as it is kept alive: with
+    // fewer threads than clients, the rest wait in the queue (and time out). 256 threads serve
+    // the 200-connection load test (bench/load/run.sh) with room to spare; each costs a Xapian
+    // reader (about 0.3 MB) once it has answered a search.
+    http.new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
     http.set_read_timeout(options.io_timeout_seconds, 0);
     http.set_write_timeout(options.io_timeout_seconds, 0);
     http.set_keep_alive_timeout(options.io_timeout_seconds);
     http.set_keep_alive_max_count(1000);
     http.set_payload_max_length(16 * 1024);
+    // Remember the listening socket: bind() widens its backlog.
+    http.set_socket_options([this](socket_t sock) {
+      httplib::default_socket_options(sock);
+      listen_fd = sock;
+    });
     http.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
       res.set_header("Content-Security-Policy", kSecurityPolicy);
       res.set_header("X-Content-Type-Options", "nosniff");
@@ -265,6 +277,9 @@ int SiteServer::bind() {
     throw std::runtime_error("cannot listen on " + impl_->options.host + ":" + std::to_string(impl_->options.port) +
                              "; is another server using the port? Choose another with --port");
   }
+  // Debian's cpp-httplib listens with a backlog of 5: a burst of new clients overflows it and
+  // waits for SYN retransmits (1 s, 3 s, 7 s). listen() again on the socket raises it.
+  if (impl_->listen_fd >= 0) ::listen(impl_->listen_fd, SOMAXCONN);
   return impl_->port;
 }
 
