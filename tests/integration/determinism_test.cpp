@@ -59,9 +59,27 @@ std::map<std::string, std::string> read_tree(const fs::path& root) {
   return files;
 }
 
-std::map<std::string, std::string> build_tree(const test::TempDir& dir, const std::string& out, unsigned jobs) {
+// Builds dir/content into dir/public.
+build::BuildOptions library_options(const test::TempDir& dir) {
   build::BuildOptions options;
   options.content_dir = dir.path() / "content";
+  options.out_dir = dir.path() / "public";
+  return options;
+}
+
+using Tree = std::map<std::string, std::string>;
+
+void require_same_tree(const Tree& reference, const Tree& other) {
+  REQUIRE(other.size() == reference.size());
+  for (const auto& [path, bytes] : reference) {
+    INFO(path);
+    REQUIRE(other.count(path) == 1);
+    CHECK(other.at(path) == bytes);
+  }
+}
+
+std::map<std::string, std::string> build_tree(const test::TempDir& dir, const std::string& out, unsigned jobs) {
+  build::BuildOptions options = library_options(dir);
   options.out_dir = dir.path() / out;
   options.jobs = jobs;
   build::run_build(options);
@@ -108,23 +126,14 @@ TEST_CASE("determinism: -j, file order, TZ and locale do not change a byte", "[i
     elsewhere = build_tree(second, "public", 3);
     std::setlocale(LC_ALL, restore.c_str());
   }
-  using Tree = std::map<std::string, std::string>;
-  for (const Tree* other : std::initializer_list<const Tree*>{&parallel, &elsewhere}) {
-    REQUIRE(other->size() == reference.size());
-    for (const auto& [path, bytes] : reference) {
-      INFO(path);
-      REQUIRE(other->count(path) == 1);
-      CHECK(other->at(path) == bytes);
-    }
-  }
+  require_same_tree(reference, parallel);
+  require_same_tree(reference, elsewhere);
 }
 
 TEST_CASE("rebuild: unchanged files keep their inode and mtime, changed ones are rewritten", "[integration][incremental]") {
   test::TempDir dir;
   write_library(dir, false);
-  build::BuildOptions options;
-  options.content_dir = dir.path() / "content";
-  options.out_dir = dir.path() / "public";
+  build::BuildOptions options = library_options(dir);
   build::run_build(options);
   const auto stat_of = [&](const std::string& rel) {
     struct stat st {};
@@ -148,9 +157,7 @@ TEST_CASE("rebuild: unchanged inputs are not rebuilt, and report the same diagno
   test::TempDir dir;
   write_library(dir, false);
   dir.write("content/bad.md", "---\ntitle: [unclosed\n---\n# Bad front matter\n");
-  build::BuildOptions options;
-  options.content_dir = dir.path() / "content";
-  options.out_dir = dir.path() / "public";
+  build::BuildOptions options = library_options(dir);
   const auto first = build::run_build(options);
   REQUIRE_FALSE(first.summary.unchanged);
   REQUIRE(first.diagnostics.count(diag::Level::Error) > 0);
@@ -177,9 +184,7 @@ TEST_CASE("rebuild: unchanged inputs are not rebuilt, and report the same diagno
 TEST_CASE("rebuild: after add, edit, rename and delete, the site equals a clean build", "[integration][incremental]") {
   test::TempDir dir;
   write_library(dir, false);
-  build::BuildOptions incremental;
-  incremental.content_dir = dir.path() / "content";
-  incremental.out_dir = dir.path() / "public";
+  build::BuildOptions incremental = library_options(dir);
   build::run_build(incremental);
   build::BuildOptions clean = incremental;
   clean.out_dir = dir.path() / "clean";
@@ -195,14 +200,7 @@ TEST_CASE("rebuild: after add, edit, rename and delete, the site equals a clean 
     steps[step]();
     build::run_build(incremental);
     build::run_build(clean);
-    const auto updated = read_tree(incremental.out_dir);
-    const auto reference = read_tree(clean.out_dir);
     INFO("step " << step);
-    REQUIRE(updated.size() == reference.size());
-    for (const auto& [path, bytes] : reference) {
-      INFO(path);
-      REQUIRE(updated.count(path) == 1);
-      CHECK(updated.at(path) == bytes);
-    }
+    require_same_tree(read_tree(clean.out_dir), read_tree(incremental.out_dir));
   }
 }
