@@ -82,7 +82,7 @@ void render_incident_pages(const model::Site& site, const model::Settings& setti
                            const FileSink& sink, std::vector<std::string>& paths, diag::Diagnostics& diagnostics) {
   std::vector<PageRenderer> renderers(std::max(1u, jobs), PageRenderer(theme));
   std::vector<diag::Diagnostics> found(site.incidents.size());
-  std::vector<char> written(site.incidents.size(), 0);
+  std::vector<std::string> written(site.incidents.size());  // each page's path, once it is written
   parallel::for_each_index_by_worker(site.incidents.size(), jobs, [&](std::size_t worker, std::size_t i) {
     const model::AnalyzedIncident& entry = site.incidents[i];
     auto [body, missing] = link_postmortems(entry.incident.body_html, entry.incident.source, site);
@@ -91,7 +91,7 @@ void render_incident_pages(const model::Site& site, const model::Settings& setti
     const std::string path = model::incident_url(entry.incident) + "index.html";
     if (auto html = renderers[worker].render("incident", std::move(view), path, found[i])) {
       sink({path, std::move(*html)});
-      written[i] = 1;
+      written[i] = path;
     }
     constexpr std::size_t kReported = 10;  // per incident; a pasted page of links is one problem
     for (std::size_t m = 0; m < std::min(missing.size(), kReported); ++m) {
@@ -106,7 +106,7 @@ void render_incident_pages(const model::Site& site, const model::Settings& setti
     }
   });
   for (std::size_t i = 0; i < site.incidents.size(); ++i) {
-    if (written[i]) paths.push_back(model::incident_url(site.incidents[i].incident) + "index.html");
+    if (!written[i].empty()) paths.push_back(std::move(written[i]));
     diagnostics.merge(std::move(found[i]));
   }
 }

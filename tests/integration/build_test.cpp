@@ -40,9 +40,7 @@ void write_small_site(const test::TempDir& dir) {
 TEST_CASE("integration: build writes the site, the index and incidents.json", "[integration]") {
   test::TempDir dir;
   write_small_site(dir);
-  build::BuildOptions options;
-  options.content_dir = dir.path() / "content";
-  options.out_dir = dir.path() / "public";
+  build::BuildOptions options = test::site_build_options(dir);
   const auto result = build::run_build(options);
   CHECK(result.summary.documents == 4);
   CHECK(result.summary.incidents == 3);

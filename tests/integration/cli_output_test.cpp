@@ -150,9 +150,7 @@ TEST_CASE("cli: on a terminal, a progress line that is erased before the summary
 TEST_CASE("build: reports each stage and every document to the progress", "[integration]") {
   test::TempDir dir;
   write_site(dir);
-  build::BuildOptions options;
-  options.content_dir = dir.path() / "content";
-  options.out_dir = dir.path() / "public";
+  build::BuildOptions options = test::site_build_options(dir);
   RecordingProgress progress;
   options.progress = &progress;
   build::run_build(options);

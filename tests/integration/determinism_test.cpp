@@ -59,14 +59,6 @@ std::map<std::string, std::string> read_tree(const fs::path& root) {
   return files;
 }
 
-// Builds dir/content into dir/public.
-build::BuildOptions library_options(const test::TempDir& dir) {
-  build::BuildOptions options;
-  options.content_dir = dir.path() / "content";
-  options.out_dir = dir.path() / "public";
-  return options;
-}
-
 using Tree = std::map<std::string, std::string>;
 
 void require_same_tree(const Tree& reference, const Tree& other) {
@@ -79,7 +71,7 @@ void require_same_tree(const Tree& reference, const Tree& other) {
 }
 
 std::map<std::string, std::string> build_tree(const test::TempDir& dir, const std::string& out, unsigned jobs) {
-  build::BuildOptions options = library_options(dir);
+  build::BuildOptions options = test::site_build_options(dir);
   options.out_dir = dir.path() / out;
   options.jobs = jobs;
   build::run_build(options);
@@ -133,7 +125,7 @@ TEST_CASE("determinism: -j, file order, TZ and locale do not change a byte", "[i
 TEST_CASE("rebuild: unchanged files keep their inode and mtime, changed ones are rewritten", "[integration][incremental]") {
   test::TempDir dir;
   write_library(dir, false);
-  build::BuildOptions options = library_options(dir);
+  build::BuildOptions options = test::site_build_options(dir);
   build::run_build(options);
   const auto stat_of = [&](const std::string& rel) {
     struct stat st {};
@@ -157,7 +149,7 @@ TEST_CASE("rebuild: unchanged inputs are not rebuilt, and report the same diagno
   test::TempDir dir;
   write_library(dir, false);
   dir.write("content/bad.md", "---\ntitle: [unclosed\n---\n# Bad front matter\n");
-  build::BuildOptions options = library_options(dir);
+  build::BuildOptions options = test::site_build_options(dir);
   const auto first = build::run_build(options);
   REQUIRE_FALSE(first.summary.unchanged);
   REQUIRE(first.diagnostics.count(diag::Level::Error) > 0);
@@ -184,7 +176,7 @@ TEST_CASE("rebuild: unchanged inputs are not rebuilt, and report the same diagno
 TEST_CASE("rebuild: after add, edit, rename and delete, the site equals a clean build", "[integration][incremental]") {
   test::TempDir dir;
   write_library(dir, false);
-  build::BuildOptions incremental = library_options(dir);
+  build::BuildOptions incremental = test::site_build_options(dir);
   build::run_build(incremental);
   build::BuildOptions clean = incremental;
   clean.out_dir = dir.path() / "clean";

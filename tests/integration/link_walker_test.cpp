@@ -46,9 +46,7 @@ TEST_CASE("links: a site with services, causes and odd names has no broken link"
   test::TempDir dir;
   dir.write("content/a b/Ünïcode name.md", "---\nservices: [Payments API, \"db/primary\"]\nseverity: SEV2\n---\n# Disk full\n\n**Date:** 2024-01-01\n\n## Root cause\n\nThe disk filled up.\n\n## Action items\n\n- [ ] Alert on disk @ops\n\n## Details\n\n### Same heading\n\n### Same heading\n");
   dir.write("content/b.md", "---\nservices: [Payments API]\n---\n# Disk full again\n\n**Date:** 2024-03-01\n\n## Root cause\n\nThe volume ran out of space.\n");
-  build::BuildOptions options;
-  options.content_dir = dir.path() / "content";
-  options.out_dir = dir.path() / "public";
+  build::BuildOptions options = test::site_build_options(dir);
   build::run_build(options);
   const auto [status, report] = check_links(options.out_dir);
   INFO(report);
@@ -67,9 +65,7 @@ TEST_CASE("links: links between postmortems point at the incidents' pages", "[in
   test::TempDir dir;
   dir.write("content/2024/first.md", "# First\n\nSee [the follow-up](../2025/second.md#fix) and [a missing one](gone.md).\n");
   dir.write("content/2025/second.md", "# Second\n\n## Fix\n\nBack to [the first](../2024/first.md).\n");
-  build::BuildOptions options;
-  options.content_dir = dir.path() / "content";
-  options.out_dir = dir.path() / "public";
+  build::BuildOptions options = test::site_build_options(dir);
   const auto result = build::run_build(options);
   CHECK(dir.read("public/incidents/2024-first/index.html").find("href=\"../../incidents/2025-second/index.html\"") != std::string::npos);
   CHECK(dir.read("public/incidents/2025-second/index.html").find("href=\"../../incidents/2024-first/index.html\"") != std::string::npos);

@@ -54,4 +54,11 @@ Extracted extract_text(const std::string& text, const std::string& path, const m
   return out;
 }
 
+build::BuildOptions site_build_options(const TempDir& dir) {
+  build::BuildOptions options;
+  options.content_dir = dir.path() / "content";
+  options.out_dir = dir.path() / "public";
+  return options;
+}
+
 }  // namespace pmkb::test

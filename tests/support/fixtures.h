@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "build/build.h"
 #include "config/settings_loader.h"
 #include "content/front_matter.h"
 #include "content/loader.h"
@@ -32,6 +33,9 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// Options that build dir/content into dir/public.
+build::BuildOptions site_build_options(const TempDir& dir);
 
 struct Extracted {
   std::optional<model::Incident> incident;

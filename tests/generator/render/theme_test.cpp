@@ -36,9 +36,7 @@ TEST_CASE("theme: overrides beside the content folder are used by the build", "[
   test::TempDir dir;
   dir.write("content/a.md", "# An incident\n\n**Date:** 2024-01-01\n");
   dir.write("themes/default/templates/partials/foot.mustache", "<footer>Acme SRE</footer></main></body></html>\n");
-  build::BuildOptions options;
-  options.content_dir = dir.path() / "content";
-  options.out_dir = dir.path() / "public";
+  build::BuildOptions options = test::site_build_options(dir);
   build::run_build(options);
   CHECK(dir.read("public/index.html").find("Acme SRE") != std::string::npos);
   CHECK(dir.read("public/incidents/a/index.html").find("Acme SRE") != std::string::npos);

@@ -37,9 +37,7 @@ void write_library(const test::TempDir& dir, int n) {
 }
 
 build::BuildOptions options_for(const test::TempDir& dir) {
-  build::BuildOptions options;
-  options.content_dir = dir.path() / "content";
-  options.out_dir = dir.path() / "public";
+  build::BuildOptions options = test::site_build_options(dir);
   return options;
 }
 
