@@ -32,8 +32,14 @@ DocumentText document_text(const model::Incident& incident) {
   return text;
 }
 
-nlohmann::json stored_record(const model::AnalyzedIncident& entry, const DocumentText& text) {
+nlohmann::json stored_record(const model::AnalyzedIncident& entry, const DocumentText& text, std::size_t max_section_bytes) {
   const model::Incident& incident = entry.incident;
+  const auto cut = [max_section_bytes](const std::string& section) {
+    if (section.size() <= max_section_bytes) return section;
+    std::size_t end = max_section_bytes;
+    while (end > 0 && (static_cast<unsigned char>(section[end]) & 0xC0) == 0x80) --end;
+    return section.substr(0, end);
+  };
   nlohmann::json causes = nlohmann::json::array();
   for (const auto& cause : entry.causes) causes.push_back(cause.id);
   return {
@@ -45,8 +51,8 @@ nlohmann::json stored_record(const model::AnalyzedIncident& entry, const Documen
       {"severity", incident.severity ? nlohmann::json(model::to_string(*incident.severity)) : nlohmann::json()},
       {"causes", causes},
       {"services", incident.services},
-      {"sections", {{"root_cause", text.root_cause}, {"summary", text.summary}, {"resolution", text.resolution},
-                    {"timeline", text.timeline}, {"action_items", text.actions}, {"body", incident.body_text}}},
+      {"sections", {{"root_cause", cut(text.root_cause)}, {"summary", cut(text.summary)}, {"resolution", cut(text.resolution)},
+                    {"timeline", cut(text.timeline)}, {"action_items", cut(text.actions)}, {"body", cut(incident.body_text)}}},
   };
 }
 

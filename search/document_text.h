@@ -22,8 +22,9 @@ struct DocumentText {
 DocumentText document_text(const model::Incident& incident);
 
 // The document data: {"id","title","url","source","date","severity","causes",
-// "services","sections":{"summary":..,"root_cause":..,..,"body":..}}.
-nlohmann::json stored_record(const model::AnalyzedIncident& entry, const DocumentText& text);
+// "services","sections":{"summary":..,"root_cause":..,..,"body":..}}, each section cut to at
+// most `max_section_bytes` (on a UTF-8 boundary).
+nlohmann::json stored_record(const model::AnalyzedIncident& entry, const DocumentText& text, std::size_t max_section_bytes);
 
 // The text that says what an incident is about, for similarity and themes: title, summary,
 // root cause, contributing factors and trigger; for a document without sections, its opening.

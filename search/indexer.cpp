@@ -61,7 +61,7 @@ std::vector<std::pair<std::string, Xapian::termcount>> spelling_words(const Xapi
     const std::string term = *it;
     for (std::string_view prefix : {schema::kTitle, schema::kSummary, schema::kRootCause}) {
       // After the prefix comes a lower-case word; an upper-case letter means a longer prefix.
-      if (term.size() > prefix.size() && term.starts_with(prefix) && !std::isupper(static_cast<unsigned char>(term[prefix.size()]))) {
+      if (term.size() > prefix.size() && term.starts_with(prefix) && !text::is_ascii_upper(static_cast<unsigned char>(term[prefix.size()]))) {
         words.emplace_back(term.substr(prefix.size()), it.get_wdf());
         break;
       }
@@ -81,8 +81,10 @@ struct DocumentSource {
 DocumentSource document_source(const model::AnalyzedIncident& entry) {
   DocumentSource source;
   source.text = document_text(entry.incident);
-  source.data = stored_record(entry, source.text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  std::string key = source.data;
+  const auto dump = [](const nlohmann::json& record) { return record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); };
+  source.data = dump(stored_record(entry, source.text, schema::kStoredSectionBytes));
+  // The digest covers every indexed word, not only the stored part of each section.
+  std::string key = dump(stored_record(entry, source.text, std::string::npos));
   key += '\n' + entry.incident.language + '\n';
   if (entry.incident.duration_minutes) key += std::to_string(*entry.incident.duration_minutes);
   char hex[17];

@@ -45,7 +45,7 @@ Xapian::Query filter_query(std::string_view prefix, const std::vector<std::strin
 std::string date_value(const std::string& iso) {
   std::string digits;
   for (char c : iso) {
-    if (std::isdigit(static_cast<unsigned char>(c))) digits += c;
+    if (text::is_ascii_digit(static_cast<unsigned char>(c))) digits += c;
   }
   if (digits.size() != 8) throw std::invalid_argument("dates are written YYYY-MM-DD, got \"" + iso + "\"");
   return digits;
@@ -81,14 +81,14 @@ Xapian::Query build_query(Xapian::QueryParser& parser, const SearchRequest& requ
   return query;
 }
 
-// The words of the query as they may appear in text: each matching term, unprefixed and
-// unstemmed where possible ("Zreplic" -> "replic", which starts "replication").
-std::vector<std::string> match_stems(const Xapian::Enquire& enquire, const Xapian::MSetIterator& hit) {
+// The words of the query as they may appear in text: each term, unprefixed and unstemmed
+// where possible ("Zreplic" -> "replic", which starts "replication").
+std::vector<std::string> stems_of(Xapian::TermIterator begin, const Xapian::TermIterator& end) {
   std::vector<std::string> stems;
-  for (auto term = enquire.get_matching_terms_begin(hit); term != enquire.get_matching_terms_end(hit); ++term) {
+  for (auto term = begin; term != end; ++term) {
     std::string t = *term;
     if (!t.empty() && t[0] == 'Z') t.erase(0, 1);
-    if (t.empty() || std::isupper(static_cast<unsigned char>(t[0]))) continue;
+    if (t.empty() || text::is_ascii_upper(static_cast<unsigned char>(t[0]))) continue;
     stems.push_back(t);
   }
   return stems;
@@ -98,7 +98,7 @@ std::vector<std::string> match_stems(const Xapian::Enquire& enquire, const Xapia
 // with a cheap word search; only the chosen one is passed to Xapian's snippet generator.
 std::pair<std::string, std::string> best_snippet(const Xapian::MSet& mset, const nlohmann::json& record,
                                                  const std::vector<std::string>& stems) {
-  constexpr std::size_t kSnippetSource = 4000;  // bytes of a section handed to the snippet generator
+  constexpr std::size_t kSnippetSource = schema::kStoredSectionBytes;  // bytes of a section handed to the snippet generator
   const Xapian::Stem stem = schema::stemmer_for("en");
   const auto& sections = record.at("sections");
   std::string best_section;
@@ -128,20 +128,32 @@ std::pair<std::string, std::string> best_snippet(const Xapian::MSet& mset, const
 // document (cheaper than reading term lists afterwards).
 class FacetSpy : public Xapian::MatchSpy {
  public:
+  // Counts "facet=value" lines; it sees up to kFacetDepth documents per query, so a line that
+  // was counted before costs no allocation.
   void operator()(const Xapian::Document& doc, double) override {
     const std::string facets = doc.get_value(schema::kFacetSlot);
-    std::size_t start = 0;
-    while (start < facets.size()) {
-      std::size_t end = facets.find('\n', start);
-      if (end == std::string::npos) end = facets.size();
-      const std::size_t equals = facets.find('=', start);
-      if (equals != std::string::npos && equals < end) {
-        ++counts[facets.substr(start, equals - start)][facets.substr(equals + 1, end - equals - 1)];
-      }
-      start = end + 1;
+    std::string_view rest = facets;
+    while (!rest.empty()) {
+      const std::size_t end = std::min(rest.find('\n'), rest.size());
+      const std::string_view line = rest.substr(0, end);
+      rest.remove_prefix(std::min(end + 1, rest.size()));
+      if (line.find('=') == std::string_view::npos) continue;
+      auto it = lines.find(line);
+      if (it == lines.end()) it = lines.emplace(std::string(line), 0).first;
+      ++it->second;
     }
   }
-  std::map<std::string, std::map<std::string, std::size_t>> counts;
+  std::map<std::string, std::map<std::string, std::size_t>> counts() const {
+    std::map<std::string, std::map<std::string, std::size_t>> out;
+    for (const auto& [line, count] : lines) {
+      const std::size_t equals = line.find('=');
+      out[line.substr(0, equals)][line.substr(equals + 1)] = count;
+    }
+    return out;
+  }
+
+ private:
+  std::map<std::string, std::size_t, std::less<>> lines;
 };
 
 }  // namespace
@@ -204,6 +216,10 @@ SearchResults Searcher::search(const SearchRequest& request) try {
   SearchResults results;
   results.query = request.query;
   results.total = mset.get_matches_estimated();
+  // The query's own terms serve every hit; only a wildcard, expanded while matching, needs each
+  // hit's matching terms (which costs a read of the document's term list).
+  const bool wildcard = request.query.find('*') != std::string::npos;
+  const std::vector<std::string> query_stems = stems_of(query.get_unique_terms_begin(), query.get_unique_terms_end());
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     const nlohmann::json record = nlohmann::json::parse(it.get_document().get_data(), nullptr, false);
     if (record.is_discarded()) continue;
@@ -216,10 +232,11 @@ SearchResults Searcher::search(const SearchRequest& request) try {
     hit.severity = record["severity"].is_string() ? record["severity"].get<std::string>() : "";
     hit.causes = record.value("causes", std::vector<std::string>{});
     hit.score = it.get_percent();
-    std::tie(hit.section, hit.snippet) = best_snippet(mset, record, match_stems(enquire, it));
+    std::tie(hit.section, hit.snippet) = best_snippet(
+        mset, record, wildcard ? stems_of(enquire.get_matching_terms_begin(it), enquire.get_matching_terms_end(it)) : query_stems);
     results.hits.push_back(std::move(hit));
   }
-  results.facets = std::move(facets.counts);
+  results.facets = facets.counts();
   if (results.total < 3 && !request.query.empty()) {
     Xapian::QueryParser corrector = make_parser(db);
     corrector.parse_query(request.query, Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_SPELLING_CORRECTION);

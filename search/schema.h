@@ -38,6 +38,9 @@ inline constexpr Xapian::valueno kContentHashSlot = 4;    // digest of what the 
 // Database metadata key: the identity of the pmkb binary that wrote the index; an index
 // written by another one is rebuilt from scratch rather than updated.
 inline constexpr std::string_view kWriterKey = "pmkb-writer";
+// Bytes of each section kept in the document data: snippets are made from this much of the
+// section that shows the most query words (a smaller record is faster to read per hit).
+inline constexpr std::size_t kStoredSectionBytes = 4000;
 
 /*** Field weights (wdf increments per term) ***/
 inline constexpr Xapian::termcount kTitleWeight = 5;

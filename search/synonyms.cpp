@@ -22,7 +22,7 @@ std::string phrase_of(std::string_view text) {
   };
   for (char c : text::to_lower(text)) {
     const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || u >= 0x80) word += c;
+    if (text::is_ascii_alnum(u) || u >= 0x80) word += c;
     else flush();
   }
   flush();

@@ -16,46 +16,64 @@ namespace {
 
 bool word_char(char c) {
   const auto u = static_cast<unsigned char>(c);
-  return std::isalnum(u) || u >= 0x80 || c == '\'' || c == '%' || c == '_';
+  return text::is_ascii_alnum(u) || u >= 0x80 || c == '\'' || c == '%' || c == '_';
 }
 
-// Lower-case words; '-', '.', '/' inside a word are kept ("x.509", "re-shard", "dump.rdb").
-std::vector<std::string> words_of(std::string_view text) {
-  std::vector<std::string> words;
-  std::string current;
-  const std::string lower = text::to_lower(text);
+// Lower case, with typographic apostrophes made plain (one pass: a word made of 100,000 of
+// them stays linear).
+std::string lowered_for_words(std::string_view text) {
+  std::string lower = text::to_lower(text);
+  if (lower.find("\xE2\x80\x99") == std::string::npos) return lower;
+  std::string plain;
+  plain.reserve(lower.size());
+  for (std::size_t i = 0; i < lower.size(); ++i) {
+    if (lower.compare(i, 3, "\xE2\x80\x99") == 0) {
+      plain += '\'';
+      i += 2;
+    } else {
+      plain += lower[i];
+    }
+  }
+  return plain;
+}
+
+// The words of `lower` (from lowered_for_words), as views into it; '-', '.', '/' inside a word
+// are kept ("x.509", "re-shard", "dump.rdb").
+std::vector<std::string_view> words_in(std::string_view lower) {
+  std::vector<std::string_view> words;
+  std::size_t start = 0;
+  std::size_t length = 0;
   for (std::size_t i = 0; i < lower.size(); ++i) {
     const char c = lower[i];
-    const bool inner = (c == '-' || c == '.' || c == '/') && !current.empty() && i + 1 < lower.size() && word_char(lower[i + 1]);
+    const bool inner = (c == '-' || c == '.' || c == '/') && length > 0 && i + 1 < lower.size() && word_char(lower[i + 1]);
     if (word_char(c) || inner) {
-      current += c;
-    } else if (!current.empty()) {
-      words.push_back(std::move(current));
-      current.clear();
+      if (length++ == 0) start = i;
+    } else if (length > 0) {
+      words.push_back(lower.substr(start, length));
+      length = 0;
     }
   }
-  if (!current.empty()) words.push_back(std::move(current));
-  for (auto& w : words) {
-    // Typographic apostrophes, in one pass (a word made of 100,000 of them stays linear).
-    if (w.find("\xE2\x80\x99") == std::string::npos) continue;
-    std::string plain;
-    for (std::size_t i = 0; i < w.size(); ++i) {
-      if (w.compare(i, 3, "\xE2\x80\x99") == 0) {
-        plain += '\'';
-        i += 2;
-      } else {
-        plain += w[i];
-      }
-    }
-    w = std::move(plain);
-  }
+  if (length > 0) words.push_back(lower.substr(start, length));
   return words;
 }
 
-bool word_matches(const std::string& pattern, const std::string& word) {
-  if (!pattern.empty() && pattern.back() == '*') return word.compare(0, pattern.size() - 1, pattern, 0, pattern.size() - 1) == 0;
+std::vector<std::string> words_of(std::string_view text) {
+  const std::string lower = lowered_for_words(text);
+  std::vector<std::string> words;
+  for (std::string_view w : words_in(lower)) words.emplace_back(w);
+  return words;
+}
+
+bool word_matches(const std::string& pattern, std::string_view word) {
+  if (!pattern.empty() && pattern.back() == '*') return word.substr(0, pattern.size() - 1) == std::string_view(pattern).substr(0, pattern.size() - 1);
   return word == pattern;
 }
+
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using WordTable = std::unordered_map<std::string, std::vector<std::size_t>, StringHash, std::equal_to<>>;
 
 // The taxonomy's rules, compiled once: every alternative phrase is indexed by its first word
 // (exact words in one table, prefixes such as "misconfig*" in another), so that a sentence
@@ -86,29 +104,34 @@ class CompiledTaxonomy {
         add_terms(rule.none_of, r, true);
       }
     }
+    std::sort(prefix_lengths_.begin(), prefix_lengths_.end());
+    prefix_lengths_.erase(std::unique(prefix_lengths_.begin(), prefix_lengths_.end()), prefix_lengths_.end());
   }
 
   // The causes (indexes into the taxonomy) that some rule finds in the sentence.
   std::vector<std::size_t> causes_in(std::string_view sentence) const {
-    const std::vector<std::string> words = words_of(sentence);
-    std::vector<bool> term_hit(terms_.size(), false);
+    const std::string lower = lowered_for_words(sentence);
+    const std::vector<std::string_view> words = words_in(lower);
+    std::vector<std::size_t> hit_terms;  // few: most sentences match nothing
     for (std::size_t i = 0; i < words.size(); ++i) {
-      const std::string& word = words[i];
-      if (auto it = exact_.find(word); it != exact_.end()) check(it->second, words, i, term_hit);
-      // Only as far as the longest prefix rule: a 10 MB "word" must not cost 10 MB of hashing per byte.
-      for (std::size_t length = 1; length <= std::min(word.size(), longest_prefix_); ++length) {
-        if (auto it = prefix_.find(word.substr(0, length)); it != prefix_.end()) check(it->second, words, i, term_hit);
+      const std::string_view word = words[i];
+      if (auto it = exact_.find(word); it != exact_.end()) check(it->second, words, i, hit_terms);
+      // Only the lengths some prefix rule has: a 10 MB "word" costs no more than a short one.
+      for (std::size_t length : prefix_lengths_) {
+        if (length > word.size()) break;
+        if (auto it = prefix_.find(word.substr(0, length)); it != prefix_.end()) check(it->second, words, i, hit_terms);
       }
     }
+    if (hit_terms.empty()) return {};
     std::vector<std::size_t> required(rules_.size(), 0);
     std::vector<bool> vetoed(rules_.size(), false);
-    for (std::size_t t = 0; t < terms_.size(); ++t) {
-      if (!term_hit[t]) continue;
+    for (std::size_t t : hit_terms) {
       if (terms_[t].negated) vetoed[terms_[t].rule] = true;
       else ++required[terms_[t].rule];
     }
     std::vector<std::size_t> causes;
-    for (std::size_t r = 0; r < rules_.size(); ++r) {
+    for (std::size_t t : hit_terms) {
+      const std::size_t r = terms_[t].rule;
       if (!vetoed[r] && required[r] == rules_[r].required && rules_[r].required > 0) causes.push_back(rules_[r].cause);
     }
     std::sort(causes.begin(), causes.end());
@@ -135,31 +158,32 @@ class CompiledTaxonomy {
         alternatives_.push_back(std::move(alt));
         if (first.back() == '*') {
           prefix_[first.substr(0, first.size() - 1)].push_back(index);
-          longest_prefix_ = std::max(longest_prefix_, first.size() - 1);
+          prefix_lengths_.push_back(first.size() - 1);
         }
         else exact_[first].push_back(index);
       }
     }
   }
 
-  // Marks the terms of the alternatives whose whole phrase starts at words[at].
-  void check(const std::vector<std::size_t>& candidates, const std::vector<std::string>& words, std::size_t at,
-             std::vector<bool>& term_hit) const {
+  // Records the terms of the alternatives whose whole phrase starts at words[at].
+  void check(const std::vector<std::size_t>& candidates, const std::vector<std::string_view>& words, std::size_t at,
+             std::vector<std::size_t>& hit_terms) const {
     for (std::size_t index : candidates) {
       const Alternative& alt = alternatives_[index];
-      if (term_hit[alt.term] || at + alt.words.size() > words.size()) continue;
+      if (at + alt.words.size() > words.size()) continue;
+      if (std::find(hit_terms.begin(), hit_terms.end(), alt.term) != hit_terms.end()) continue;
       bool all = true;
       for (std::size_t k = 1; k < alt.words.size() && all; ++k) all = word_matches(alt.words[k], words[at + k]);
-      if (all) term_hit[alt.term] = true;
+      if (all) hit_terms.push_back(alt.term);
     }
   }
 
   std::vector<Rule> rules_;
   std::vector<Term> terms_;
   std::vector<Alternative> alternatives_;
-  std::unordered_map<std::string, std::vector<std::size_t>> exact_;
-  std::unordered_map<std::string, std::vector<std::size_t>> prefix_;
-  std::size_t longest_prefix_ = 0;
+  WordTable exact_;
+  WordTable prefix_;
+  std::vector<std::size_t> prefix_lengths_;  // sorted, distinct
 };
 
 bool is_hedged(std::string_view lower) {
@@ -238,11 +262,12 @@ std::vector<model::CauseMatch> classify_with(const model::Incident& incident, co
   });
   for (const model::Passage& passage : incident.passages) {
     const double base = region_weight(passage, weights, has_cause_sections);
+    int line = passage.line;
+    std::size_t next_line = 0;  // sentences come in order of their offsets
     for (std::string_view sentence : sentences_of(passage.text)) {
       const std::size_t offset = static_cast<std::size_t>(sentence.data() - passage.text.data());
-      int line = passage.line;
-      for (const auto& [start, start_line] : passage.line_starts) {
-        if (start <= offset) line = start_line;
+      while (next_line < passage.line_starts.size() && passage.line_starts[next_line].first <= offset) {
+        line = passage.line_starts[next_line++].second;
       }
       const std::vector<std::size_t> found = compiled.causes_in(sentence);
       if (found.empty()) continue;

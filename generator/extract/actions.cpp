@@ -18,9 +18,9 @@ namespace {
 
 bool has_word(std::string_view lower, std::string_view word) {
   for (std::size_t pos = lower.find(word); pos != std::string_view::npos; pos = lower.find(word, pos + 1)) {
-    const bool start = pos == 0 || !std::isalnum(static_cast<unsigned char>(lower[pos - 1]));
+    const bool start = pos == 0 || !text::is_ascii_alnum(static_cast<unsigned char>(lower[pos - 1]));
     const std::size_t end = pos + word.size();
-    const bool finish = end >= lower.size() || !std::isalnum(static_cast<unsigned char>(lower[end]));
+    const bool finish = end >= lower.size() || !text::is_ascii_alnum(static_cast<unsigned char>(lower[end]));
     if (start && finish) return true;
   }
   return false;
@@ -76,9 +76,9 @@ void read_inline_fields(ActionItem& item) {
 void read_mention(ActionItem& item) {
   if (!item.owner.empty()) return;
   for (std::size_t pos = item.text.find('@'); pos != std::string::npos; pos = item.text.find('@', pos + 1)) {
-    if (pos > 0 && std::isalnum(static_cast<unsigned char>(item.text[pos - 1]))) continue;  // e-mail address
+    if (pos > 0 && text::is_ascii_alnum(static_cast<unsigned char>(item.text[pos - 1]))) continue;  // e-mail address
     std::size_t end = pos + 1;
-    while (end < item.text.size() && (std::isalnum(static_cast<unsigned char>(item.text[end])) || item.text[end] == '-' || item.text[end] == '_' || item.text[end] == '.')) ++end;
+    while (end < item.text.size() && (text::is_ascii_alnum(static_cast<unsigned char>(item.text[end])) || item.text[end] == '-' || item.text[end] == '_' || item.text[end] == '.')) ++end;
     while (end > pos + 1 && item.text[end - 1] == '.') --end;
     if (end > pos + 1) {
       item.owner = item.text.substr(pos + 1, end - pos - 1);

@@ -15,7 +15,7 @@ namespace {
 /*** Scanning helpers ***/
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
+bool is_alpha(char c) { return text::is_ascii_alpha(static_cast<unsigned char>(c)) != 0; }
 bool is_alnum(char c) { return is_digit(c) || is_alpha(c); }
 
 // Reads up to `max` digits at `i`; returns the number of digits read.
@@ -52,7 +52,9 @@ std::optional<int> read_month(std::string_view s, std::size_t& i) {
   if (i >= s.size() || !is_alpha(s[i]) || !word_start(s, i)) return std::nullopt;
   std::size_t end = i;
   while (end < s.size() && (is_alpha(s[end]) || static_cast<unsigned char>(s[end]) >= 0x80)) ++end;
-  const std::string word = text::to_lower(s.substr(i, end - i));
+  constexpr std::size_t kLongest = 9;  // "september"; most words are longer or start elsewhere
+  if (end - i > kLongest) return std::nullopt;
+  const std::string word = text::to_lower(s.substr(i, end - i));  // short: no allocation
   for (const auto& m : kMonths) {
     if (word == m.name) {
       i = end;
@@ -206,7 +208,7 @@ std::optional<DateHit> month_day(std::string_view s, std::size_t start, DayOrder
   const char sep = s[i++];
   if (read_number(s, i, 2, b) == 0) return std::nullopt;
   if (sep == '.' && i < s.size() && s[i] == '.') ++i;
-  if (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '/' || s[i] == ':')) return std::nullopt;
+  if (i < s.size() && (text::is_ascii_alnum(static_cast<unsigned char>(s[i])) || s[i] == '/' || s[i] == ':')) return std::nullopt;
   const bool day_first = sep == '.' || order == DayOrder::DayFirst;
   auto date = day_first ? valid(*default_year, b, a) : valid(*default_year, a, b);
   if (!date) return std::nullopt;
@@ -273,7 +275,7 @@ std::optional<int> read_zone(std::string_view s, std::size_t& i, int minute_of_d
   if (end == j || end - j > 9) return std::nullopt;
   const std::string_view token = s.substr(j, end - j);
   // Zone abbreviations are written in capitals; "z" alone must be upper case.
-  if (is_alpha(token[0]) && !std::isupper(static_cast<unsigned char>(token[0]))) return std::nullopt;
+  if (is_alpha(token[0]) && !text::is_ascii_upper(static_cast<unsigned char>(token[0]))) return std::nullopt;
   const auto offset = text::parse_zone(token);
   if (!offset) return std::nullopt;
   if (paren && end < s.size() && s[end] == ')') ++end;
@@ -406,11 +408,11 @@ std::optional<StampHit> find_leading_stamp(std::string_view text, DayOrder order
   for (std::string_view word : {"update", "aktualisierung", "nachtrag", "edit", "resolved", "monitoring", "identified",
                                 "investigating", "mitigated"}) {
     const std::string head = text::to_lower(text.substr(i, word.size()));
-    if (head == word && i + word.size() < text.size() && !std::isalpha(static_cast<unsigned char>(text[i + word.size()]))) {
+    if (head == word && i + word.size() < text.size() && !text::is_ascii_alpha(static_cast<unsigned char>(text[i + word.size()]))) {
       std::size_t j = i + word.size();
       while (j < text.size() && std::string_view(" #:-â	").find(text[j]) != std::string_view::npos) ++j;
-      while (j < text.size() && std::isdigit(static_cast<unsigned char>(text[j])) && j + 1 < text.size() &&
-             !std::isdigit(static_cast<unsigned char>(text[j + 1])) && text[j + 1] != '.' && text[j + 1] != ':' && text[j + 1] != '/') ++j;
+      while (j < text.size() && text::is_ascii_digit(static_cast<unsigned char>(text[j])) && j + 1 < text.size() &&
+             !text::is_ascii_digit(static_cast<unsigned char>(text[j + 1])) && text[j + 1] != '.' && text[j + 1] != ':' && text[j + 1] != '/') ++j;
       while (j < text.size() && std::string_view(" #:-	").find(text[j]) != std::string_view::npos) ++j;
       i = j;
       break;
@@ -559,7 +561,7 @@ std::optional<std::pair<TimeHit, TimeHit>> find_stated_window(std::string_view t
   const std::string lower = text::to_lower(text);
   for (std::string_view cue : {"from ", "between "}) {
     for (std::size_t pos = lower.find(cue); pos != std::string::npos; pos = lower.find(cue, pos + 1)) {
-      if (pos > 0 && std::isalpha(static_cast<unsigned char>(lower[pos - 1]))) continue;
+      if (pos > 0 && text::is_ascii_alpha(static_cast<unsigned char>(lower[pos - 1]))) continue;
       const std::size_t start = pos + cue.size();
       const auto window = find_time_window(text.substr(start, 80));
       if (window && window->first.pos == 0) return window;
@@ -649,7 +651,7 @@ std::optional<int> find_stated_duration(std::string_view text) {
                                "for nearly ", "for almost ", "for over ", "for ", "duration of ", "outage of ",
                                "downtime of ", "a total of ", "period of ", "took ", "experienced a ", "experienced an "}) {
     for (std::size_t pos = lower.find(cue); pos != std::string::npos; pos = lower.find(cue, pos + 1)) {
-      if (pos > 0 && std::isalpha(static_cast<unsigned char>(lower[pos - 1]))) continue;
+      if (pos > 0 && text::is_ascii_alpha(static_cast<unsigned char>(lower[pos - 1]))) continue;
       if (auto minutes = amount_at(text, lower, pos + cue.size())) return minutes;
     }
   }

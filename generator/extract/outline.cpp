@@ -30,7 +30,7 @@ std::size_t word_count(std::string_view s) {
 // True when `phrase` occurs in `text` as whole words at `pos`.
 bool whole_word_at(std::string_view text, std::size_t pos, std::size_t length) {
   const auto boundary = [&](std::size_t i) {
-    return i >= text.size() || !(std::isalnum(static_cast<unsigned char>(text[i])));
+    return i >= text.size() || !(text::is_ascii_alnum(static_cast<unsigned char>(text[i])));
   };
   return (pos == 0 || boundary(pos - 1)) && boundary(pos + length);
 }
@@ -52,7 +52,7 @@ std::optional<std::pair<std::string, std::string>> split_label(const Unit& unit)
   // "https://..." and times ("10:30") are not labels.
   if (colon + 1 < text.size() && text[colon + 1] != ' ' && text[colon + 1] != '\t') return std::nullopt;
   const std::string_view name = text::trim(text.substr(0, colon));
-  if (word_count(name) > 6 || name.empty() || std::isdigit(static_cast<unsigned char>(name.back()))) return std::nullopt;
+  if (word_count(name) > 6 || name.empty() || text::is_ascii_digit(static_cast<unsigned char>(name.back()))) return std::nullopt;
   return std::pair{std::string(name), std::string(text::trim(text.substr(colon + 1)))};
 }
 

@@ -32,7 +32,7 @@ Severity from_number(int n) {
   return Severity::Sev4;
 }
 
-bool boundary(std::string_view s, std::size_t i) { return i >= s.size() || !std::isalnum(static_cast<unsigned char>(s[i])); }
+bool boundary(std::string_view s, std::size_t i) { return i >= s.size() || !text::is_ascii_alnum(static_cast<unsigned char>(s[i])); }
 
 // "sev1", "sev-1", "sev 1", "severity 2", "p0", "p-1", "s2", "level 3".
 std::optional<Severity> numbered(std::string_view s) {
@@ -41,7 +41,7 @@ std::optional<Severity> numbered(std::string_view s) {
       if (pos > 0 && !boundary(s, pos - 1)) continue;
       std::size_t i = pos + prefix.size();
       while (i < s.size() && (s[i] == '-' || s[i] == ' ' || s[i] == '_' || s[i] == ':')) ++i;
-      if (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])) && boundary(s, i + 1)) return from_number(s[i] - '0');
+      if (i < s.size() && text::is_ascii_digit(static_cast<unsigned char>(s[i])) && boundary(s, i + 1)) return from_number(s[i] - '0');
     }
   }
   return std::nullopt;

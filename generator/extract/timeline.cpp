@@ -23,11 +23,11 @@ std::optional<int> heading_zone(std::string_view heading) {
   std::string word;
   for (std::size_t i = 0; i <= heading.size(); ++i) {
     const char c = i < heading.size() ? heading[i] : ' ';
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == ':') {
+    if (text::is_ascii_alnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == ':') {
       word += c;
       continue;
     }
-    if (word.size() >= 3 && std::isupper(static_cast<unsigned char>(word[0]))) {
+    if (word.size() >= 3 && text::is_ascii_upper(static_cast<unsigned char>(word[0]))) {
       if (auto zone = text::parse_zone(word)) return zone;
     }
     word.clear();

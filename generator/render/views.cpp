@@ -179,7 +179,7 @@ std::string href_to_path(std::string_view href) {
   std::string out;
   for (std::size_t i = 0; i < href.size(); ++i) {
     const auto hex = [](char c) {
-      return std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : (std::tolower(static_cast<unsigned char>(c)) - 'a' + 10);
+      return text::is_ascii_digit(static_cast<unsigned char>(c)) ? c - '0' : (text::ascii_lower(static_cast<unsigned char>(c)) - 'a' + 10);
     };
     if (href[i] == '%' && i + 2 < href.size() && std::isxdigit(static_cast<unsigned char>(href[i + 1])) &&
         std::isxdigit(static_cast<unsigned char>(href[i + 2]))) {

@@ -235,6 +235,9 @@ struct SiteServer::Impl {
     http.set_keep_alive_timeout(options.io_timeout_seconds);
     http.set_keep_alive_max_count(1000);
     http.set_payload_max_length(16 * 1024);
+    // httplib writes the headers and the body in two sends: with Nagle's algorithm on, the body
+    // waits for the client's delayed ACK (40 ms on Linux) on every keep-alive request.
+    http.set_tcp_nodelay(true);
     // Remember the listening socket: bind() widens its backlog.
     http.set_socket_options([this](socket_t sock) {
       httplib::default_socket_options(sock);

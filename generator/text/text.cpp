@@ -31,7 +31,7 @@ std::string to_lower(std::string_view s) {
         continue;
       }
     }
-    out += static_cast<char>(std::tolower(c));
+    out += static_cast<char>(text::ascii_lower(c));
   }
   return out;
 }
@@ -50,7 +50,7 @@ std::vector<std::string> split(std::string_view s, char separator) {
 
 bool starts_with_word(std::string_view text, std::string_view word) {
   if (!text.starts_with(word)) return false;
-  return text.size() == word.size() || !std::isalpha(static_cast<unsigned char>(text[word.size()]));
+  return text.size() == word.size() || !text::is_ascii_alpha(static_cast<unsigned char>(text[word.size()]));
 }
 
 char32_t next_code_point(std::string_view s, std::size_t& i) {
@@ -94,7 +94,7 @@ bool is_cjk(char32_t cp) {
 }
 
 bool is_letter_or_digit(char32_t cp) {
-  if (cp < 0x80) return std::isalnum(static_cast<int>(cp)) != 0;
+  if (cp < 0x80) return text::is_ascii_alnum(static_cast<unsigned char>(cp));
   if (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) return true;  // Latin letters
   if (cp >= 0x370 && cp <= 0x52F) return true;                              // Greek, Cyrillic
   return is_cjk(cp);
@@ -107,13 +107,13 @@ std::string_view drop_numbering(std::string_view s) {
   std::size_t i = 0;
   if (i < s.size() && s[i] == '(') ++i;
   const std::size_t start = i;
-  while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) ++i;
+  while (i < s.size() && (text::is_ascii_digit(static_cast<unsigned char>(s[i])) || s[i] == '.')) ++i;
   if (i == start) {
     while (i < s.size() && std::string_view("ivxIVX").find(s[i]) != std::string_view::npos) ++i;
     if (i - start > 4) return s;
   }
   if (i == start) {
-    if (i < s.size() && std::isalpha(static_cast<unsigned char>(s[i])) && i + 1 < s.size() && s[i + 1] == ')') i += 1;
+    if (i < s.size() && text::is_ascii_alpha(static_cast<unsigned char>(s[i])) && i + 1 < s.size() && s[i + 1] == ')') i += 1;
     else return s;
   }
   if (i < s.size() && (s[i] == '.' || s[i] == ')' || s[i] == ':')) ++i;
@@ -136,7 +136,7 @@ std::string_view strip_leading_symbols(std::string_view s) {
   // A leading token of non-ASCII, non-CJK letters followed by an ASCII word is mis-encoded emoji.
   const std::size_t space = rest.find(' ');
   if (space != std::string_view::npos && space <= 16 && space + 1 < rest.size() &&
-      std::isalpha(static_cast<unsigned char>(rest[space + 1]))) {
+      text::is_ascii_alpha(static_cast<unsigned char>(rest[space + 1]))) {
     bool junk = true;
     for (std::size_t k = 0; k < space;) {
       const char32_t cp = next_code_point(rest, k);
@@ -153,7 +153,7 @@ std::string normalize_phrase(std::string_view s) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (s[i] == ':') {
       std::size_t j = i + 1;
-      while (j < s.size() && (std::islower(static_cast<unsigned char>(s[j])) || std::isdigit(static_cast<unsigned char>(s[j])) || s[j] == '_' || s[j] == '+' || s[j] == '-')) ++j;
+      while (j < s.size() && (text::is_ascii_lower(static_cast<unsigned char>(s[j])) || text::is_ascii_digit(static_cast<unsigned char>(s[j])) || s[j] == '_' || s[j] == '+' || s[j] == '-')) ++j;
       if (j < s.size() && s[j] == ':' && j > i + 1) {
         i = j;
         continue;
@@ -187,8 +187,8 @@ std::string slugify(std::string_view s) {
   std::string out;
   for (std::size_t i = 0; i < s.size();) {
     const char32_t cp = next_code_point(s, i);
-    if (cp < 0x80 && std::isalnum(static_cast<int>(cp))) {
-      out += static_cast<char>(std::tolower(static_cast<int>(cp)));
+    if (cp < 0x80 && text::is_ascii_alnum(static_cast<unsigned char>(cp))) {
+      out += static_cast<char>(text::ascii_lower(static_cast<unsigned char>(cp)));
     } else if (!out.empty() && out.back() != '-') {
       out += '-';
     }
@@ -221,7 +221,7 @@ std::optional<int> parse_zone(std::string_view zone) {
   z.remove_prefix(1);
   std::string digits;
   for (char c : z) {
-    if (std::isdigit(static_cast<unsigned char>(c))) digits += c;
+    if (text::is_ascii_digit(static_cast<unsigned char>(c))) digits += c;
     else if (c != ':') return std::nullopt;
   }
   if (digits.empty() || digits.size() > 4) return std::nullopt;

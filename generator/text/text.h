@@ -8,6 +8,17 @@
 
 namespace pmkb::text {
 
+// ASCII character classes, independent of the C locale (the output must not depend on it) and
+// cheap enough for the per-byte loops of extraction.
+constexpr bool is_ascii_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
+constexpr bool is_ascii_lower(unsigned char c) { return c >= 'a' && c <= 'z'; }
+constexpr bool is_ascii_alpha(unsigned char c) { return is_ascii_upper(c) || is_ascii_lower(c); }
+constexpr bool is_ascii_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+constexpr bool is_ascii_alnum(unsigned char c) { return is_ascii_alpha(c) || is_ascii_digit(c); }
+constexpr bool is_ascii_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+constexpr char ascii_lower(unsigned char c) { return static_cast<char>(is_ascii_upper(c) ? c + ('a' - 'A') : c); }
+constexpr char ascii_upper(unsigned char c) { return static_cast<char>(is_ascii_lower(c) ? c - ('a' - 'A') : c); }
+
 std::string_view trim(std::string_view s);
 // ASCII lower case, plus the Latin-1 capitals common in German (Ä, Ö, Ü).
 std::string to_lower(std::string_view s);
