@@ -93,9 +93,26 @@ Json incident_json(const model::AnalyzedIncident& entry) {
 
 }  // namespace
 
+namespace {
+
+std::string dump(const Json& value) { return value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+// `json` (pretty-printed, so without raw line breaks inside strings) indented by `spaces` more.
+void append_indented(std::string& out, const std::string& json, std::size_t spaces) {
+  const std::string indent(spaces, ' ');
+  out += indent;
+  for (const char c : json) {
+    out += c;
+    if (c == '\n') out += indent;
+  }
+}
+
+}  // namespace
+
 std::string export_json(const model::Site& site) {
-  Json incidents = Json::array();
-  for (const auto& entry : site.incidents) incidents.push_back(incident_json(entry));
+  // The incidents are printed one at a time, as they would be inside the whole document, so
+  // that only one incident's JSON tree is in memory at once (a library's tree is many times
+  // the size of its text).
   Json causes = Json::array();
   for (const auto& c : site.causes) {
     causes.push_back({{"id", c.id},
@@ -106,8 +123,17 @@ std::string export_json(const model::Site& site) {
                       {"first_seen", c.first_seen ? Json(model::to_iso(*c.first_seen)) : Json()},
                       {"last_seen", c.last_seen ? Json(model::to_iso(*c.last_seen)) : Json()}});
   }
-  Json root = {{"taxonomy_version", site.taxonomy.version}, {"incidents", incidents}, {"causes", causes}};
-  return root.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  std::string out = "{\n  \"taxonomy_version\": " + dump(Json(site.taxonomy.version)) + ",\n  \"incidents\": [";
+  for (std::size_t i = 0; i < site.incidents.size(); ++i) {
+    out += i == 0 ? "\n" : ",\n";
+    append_indented(out, dump(incident_json(site.incidents[i])), 4);
+  }
+  out += site.incidents.empty() ? "],\n  \"causes\": " : "\n  ],\n  \"causes\": ";
+  std::string rest;
+  append_indented(rest, dump(causes), 2);
+  out += rest.substr(2);  // the first line follows the key
+  out += "\n}\n";
+  return out;
 }
 
 }  // namespace pmkb::exporter
