@@ -265,6 +265,7 @@ model::Site analyze_library(std::vector<model::Incident> incidents, std::vector<
   for (std::size_t i = 0; i < incidents.size(); ++i) {
     AnalyzedIncident entry;
     entry.incident = std::move(incidents[i]);
+    entry.incident.passages = {};  // the classifier's input, needed by no later stage
     if (i < causes.size()) entry.causes = std::move(causes[i]);
     site.incidents.push_back(std::move(entry));
   }

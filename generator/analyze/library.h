@@ -33,7 +33,8 @@ std::vector<model::Incident> assign_unique_ids(std::vector<model::Incident> inci
 // Builds the site: incidents newest first with their causes (`causes` is parallel to
 // `incidents`, as classify_all returns it), related incidents, open actions from earlier
 // incidents with the same cause, "recurred after fixes", and each cause's occurrences.
-// `similarities` index into `incidents`.
+// `similarities` index into `incidents`. The incidents' passages, which only classification
+// reads, are not carried into the site.
 model::Site analyze_library(std::vector<model::Incident> incidents, std::vector<std::vector<model::CauseMatch>> causes,
                             const std::vector<model::Similarity>& similarities, std::vector<model::Theme> themes,
                             const model::Taxonomy& taxonomy, const RelatedLimits& limits = {});

@@ -163,7 +163,8 @@ Inputs load_inputs(const BuildOptions& options, diag::Diagnostics& found) {
   return inputs;
 }
 
-AnalyzedLibrary analyze_inputs(const Inputs& inputs, const BuildOptions& options, diag::Diagnostics& found, StageClock& clock) {
+// Consumes the inputs: the sources' text is released once it is extracted.
+AnalyzedLibrary analyze_inputs(Inputs inputs, const BuildOptions& options, diag::Diagnostics& found, StageClock& clock) {
   AnalyzedLibrary library;
   library.settings = inputs.settings;
   const model::Settings& settings = library.settings;
@@ -173,6 +174,8 @@ AnalyzedLibrary analyze_inputs(const Inputs& inputs, const BuildOptions& options
   clock.start("parse + extract", inputs.sources.size());
   std::vector<model::Incident> incidents =
       analyze::assign_unique_ids(extract_all(inputs.sources, settings, options.jobs, found, clock.progress()), found);
+  library.documents = inputs.sources.size();
+  inputs.sources = {};
   clock.lap("parse + extract");
   clock.start("classify");
   std::vector<std::vector<model::CauseMatch>> causes = analyze::classify_all(incidents, settings, options.jobs, found);
@@ -193,7 +196,6 @@ AnalyzedLibrary analyze_inputs(const Inputs& inputs, const BuildOptions& options
   clock.start("relate");
   library.site = analyze::analyze_library(std::move(incidents), std::move(causes), similarities, std::move(themes), settings.taxonomy);
   clock.lap("relate");
-  library.documents = inputs.sources.size();
   return library;
 }
 
@@ -275,9 +277,9 @@ AnalyzedLibrary analyze_content(const BuildOptions& given, diag::Diagnostics& fo
   std::vector<std::pair<std::string, double>> seconds;
   StageClock clock(seconds, options.progress);
   clock.start("load");
-  const Inputs inputs = load_inputs(options, found);
+  Inputs inputs = load_inputs(options, found);
   clock.lap("load");
-  AnalyzedLibrary library = analyze_inputs(inputs, options, found, clock);
+  AnalyzedLibrary library = analyze_inputs(std::move(inputs), options, found, clock);
   library.stage_seconds = std::move(seconds);
   return library;
 }
@@ -290,7 +292,7 @@ BuildResult run_build(const BuildOptions& given) {
   StageClock clock(result.summary.stage_seconds, options.progress);
   diag::Diagnostics found;
   clock.start("load");
-  const Inputs inputs = load_inputs(options, found);
+  Inputs inputs = load_inputs(options, found);
   clock.lap("load");
   std::string fingerprint;
   if (options.write_output && !inputs.config_failed) {
@@ -303,7 +305,7 @@ BuildResult run_build(const BuildOptions& given) {
       }
     }
   }
-  AnalyzedLibrary library = analyze_inputs(inputs, options, found, clock);
+  AnalyzedLibrary library = analyze_inputs(std::move(inputs), options, found, clock);
   if (!library.config_failed) {
     result.summary.documents = library.documents;
     result.summary.incidents = library.site.incidents.size();
