@@ -216,7 +216,7 @@ IndexUpdate build_index(const model::Site& site, const std::filesystem::path& db
   Xapian::WritableDatabase db = open_for_update(db_dir, options, existing);
   IndexUpdate update;
   // Terms are generated on the worker threads, a batch at a time; this thread only writes.
-  constexpr std::size_t kBatch = 512;
+  constexpr std::size_t kBatch = 256;
   constexpr std::size_t kBatchesPerFlush = 4;
   for (std::size_t begin = 0; begin < site.incidents.size(); begin += kBatch) {
     const std::size_t count = std::min(kBatch, site.incidents.size() - begin);
