@@ -186,8 +186,8 @@ void link_earlier_incidents(std::vector<AnalyzedIncident>& entries) {
       for (std::size_t m = k; m < end; ++m) {
         const auto& incident = entries[group[m]].incident;
         fixed_before = fixed_before || all_done(incident);
-        for (const auto& action : incident.action_items) {
-          if (action.status == model::ActionStatus::Open) open.push_back({incident.id, cause, action});
+        for (std::size_t a = 0; a < incident.action_items.size(); ++a) {
+          if (incident.action_items[a].status == model::ActionStatus::Open) open.push_back({incident.id, cause, a});
         }
       }
       k = end;

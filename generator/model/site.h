@@ -35,11 +35,13 @@ struct RelatedIncident {
 // "same-cause:<id>", "similar" or "same-service:<name>"
 std::string reason(const RelatedIncident& related);
 
-// An action item still open in an earlier incident that had the same cause.
+// An action item still open in an earlier incident that had the same cause: that incident's
+// action_items[action_index] (an index, not a copy: a library lists each open item on many
+// later incidents).
 struct EarlierAction {
   std::string incident_id;
   std::string cause_id;
-  ActionItem action;
+  std::size_t action_index = 0;
 };
 
 struct AnalyzedIncident {

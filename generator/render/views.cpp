@@ -37,7 +37,7 @@ View cause_links(const model::AnalyzedIncident& entry, const std::string& root) 
     c.set("evidence", cause.evidence);
     c.set("line", cause.line > 0 ? View(std::to_string(cause.line)) : View(false));
     c.set("source", std::string(model::to_string(cause.source)));
-    causes.push_back(c);
+    causes.push_back(std::move(c));
   }
   return causes;
 }
@@ -86,7 +86,7 @@ View action_rows(const std::vector<model::ActionItem>& items) {
     row.set("priority", text_or_false(item.priority));
     row.set("due", text_or_false(item.due));
     row.set("line", std::to_string(item.line));
-    rows.push_back(row);
+    rows.push_back(std::move(row));
   }
   return rows;
 }
@@ -110,7 +110,7 @@ View timeline_rows(const model::Incident& incident) {
     const std::string kind(model::to_string(entry.kind));
     row.set("kind", text_or_false(kind));
     row.set("line", std::to_string(entry.line));
-    rows.push_back(row);
+    rows.push_back(std::move(row));
   }
   return rows;
 }
@@ -133,7 +133,7 @@ View related_rows(const model::Site& site, const model::AnalyzedIncident& entry,
       case model::RelationKind::SameService: why = "same service: " + related.detail; break;
     }
     row.set("why", why);
-    rows.push_back(row);
+    rows.push_back(std::move(row));
   }
   return rows;
 }
@@ -152,7 +152,7 @@ View narrative(const model::Incident& incident) {
     v.set("key", std::string(part.key));
     v.set("heading", std::string(part.heading));
     v.set("text", *part.text);
-    out.push_back(v);
+    out.push_back(std::move(v));
   }
   return out;
 }
@@ -274,7 +274,7 @@ View index_view(const model::Site& site, const model::Settings& settings) {
       link.set("slug", slug);
       link.set("value", label);
       link.set("url", folder + "/" + slug + "/");
-      out.push_back(link);
+      out.push_back(std::move(link));
     }
     return out;
   };
@@ -289,7 +289,7 @@ View index_view(const model::Site& site, const model::Settings& settings) {
   for (const auto& c : site.causes) {
     View cause = object{};
     cause.set("id", c.id);
-    causes.push_back(cause);
+    causes.push_back(std::move(cause));
   }
   view.set("causes", causes);
   return view;
@@ -321,15 +321,16 @@ View incident_view(const model::Site& site, const model::AnalyzedIncident& entry
   list earlier;
   for (const auto& e : entry.earlier_open_actions) {
     const auto* other = site.find(e.incident_id);
-    if (!other) continue;
+    if (!other || e.action_index >= other->incident.action_items.size()) continue;
+    const model::ActionItem& action = other->incident.action_items[e.action_index];
     View a = object{};
-    a.set("text", e.action.text);
-    a.set("owner", text_or_false(e.action.owner));
+    a.set("text", action.text);
+    a.set("owner", text_or_false(action.owner));
     a.set("cause", e.cause_id);
     a.set("incident_title", other->incident.title);
     a.set("incident_url", root + model::incident_url(other->incident));
     a.set("incident_date", other->incident.date ? model::to_iso(*other->incident.date) : std::string("undated"));
-    earlier.push_back(a);
+    earlier.push_back(std::move(a));
   }
   view.set("earlier_actions", earlier);
   view.set("has_earlier_actions", !earlier.empty());
@@ -340,7 +341,7 @@ View incident_view(const model::Site& site, const model::AnalyzedIncident& entry
     r.set("id", id);
     r.set("title", cause ? cause->title : id);
     r.set("url", root + "causes/" + id + "/");
-    recurred.push_back(r);
+    recurred.push_back(std::move(r));
   }
   view.set("recurred", recurred);
   view.set("has_recurred", !recurred.empty());
@@ -362,7 +363,7 @@ View causes_index_view(const model::Site& site, const model::Settings& settings)
     c.set("recurring", cause->incident_ids.size() > 1);
     c.set("first_seen", cause->first_seen ? View(model::to_iso(*cause->first_seen)) : View(false));
     c.set("last_seen", cause->last_seen ? View(model::to_iso(*cause->last_seen)) : View(false));
-    causes.push_back(c);
+    causes.push_back(std::move(c));
   }
   view.set("causes", causes);
   list themes;
@@ -375,7 +376,7 @@ View causes_index_view(const model::Site& site, const model::Settings& settings)
       if (const auto* entry = site.find(id)) members.push_back(incident_row(*entry, "../"));
     }
     t.set("incidents", members);
-    themes.push_back(t);
+    themes.push_back(std::move(t));
   }
   view.set("themes", themes);
   view.set("has_themes", !themes.empty());
@@ -419,7 +420,7 @@ View cause_view(const model::Site& site, const model::CauseOccurrences& cause, c
                           entry->recurred_after_fixes.end();
     row.set("recurred_after_fixes", recurred);
     any_recurred = any_recurred || recurred;
-    incidents.push_back(row);
+    incidents.push_back(std::move(row));
     for (const auto& item : entry->incident.action_items) {
       View a = object{};
       a.set("text", item.text);
@@ -427,7 +428,7 @@ View cause_view(const model::Site& site, const model::CauseOccurrences& cause, c
       a.set("status", std::string(model::to_string(item.status)));
       a.set("incident_title", entry->incident.title);
       a.set("incident_url", root + model::incident_url(entry->incident));
-      actions.push_back(a);
+      actions.push_back(std::move(a));
     }
   }
   view.set("incidents", incidents);

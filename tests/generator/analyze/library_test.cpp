@@ -84,7 +84,7 @@ TEST_CASE("library: a cause that recurs after every earlier action was done is f
   const auto& earlier = find(site, "third").earlier_open_actions;
   REQUIRE(earlier.size() == 1);
   CHECK(earlier[0].incident_id == "second");
-  CHECK(earlier[0].action.text == "Move logs off the root volume @ops");
+  CHECK(find(site, "second").incident.action_items.at(earlier[0].action_index).text == "Move logs off the root volume @ops");
   CHECK(find(site, "second").earlier_open_actions.empty());  // the first incident's actions were done
 }
 
