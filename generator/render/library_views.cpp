@@ -75,7 +75,7 @@ View table_of(const std::vector<Bar>& bars) {
     View r = object{};
     r.set("label", bar.label);
     r.set("value", number(bar.value));
-    rows.push_back(r);
+    rows.push_back(std::move(r));
   }
   return rows;
 }
@@ -136,7 +136,7 @@ View options_of(const std::set<std::string>& values) {
     View option = object{};
     option.set("value", text::to_lower(v));
     option.set("label", v);
-    out.push_back(option);
+    out.push_back(std::move(option));
   }
   return out;
 }
@@ -189,7 +189,7 @@ View listing_view(const model::Site& site, const Listing& listing, const model::
     c.set("title", cause ? cause->title : id);
     c.set("url", root + "causes/" + id + "/");
     c.set("count", std::to_string(n));
-    recurring.push_back(c);
+    recurring.push_back(std::move(c));
   }
   view.set("recurring", recurring);
   view.set("has_recurring", !recurring.empty());
@@ -205,7 +205,7 @@ View listings_index_view(const std::vector<Listing>& listings, const std::string
     item.set("value", listing.value);
     item.set("url", listing.slug + "/");
     item.set("count", std::to_string(listing.incidents.size()));
-    items.push_back(item);
+    items.push_back(std::move(item));
   }
   view.set("heading", kind == "service" ? "Services" : kind == "year" ? "Incidents by year" : "Incidents by severity");
   view.set("items", items);
@@ -243,7 +243,7 @@ View actions_view(const model::Site& site, const model::Settings& settings) {
       if (is_open) ++open;
       else if (item.status == model::ActionStatus::Done) ++done;
       else ++unknown;
-      rows.push_back(row);
+      rows.push_back(std::move(row));
     }
   }
   view.set("actions", rows);
