@@ -81,10 +81,14 @@ struct DocumentSource {
 DocumentSource document_source(const model::AnalyzedIncident& entry) {
   DocumentSource source;
   source.text = document_text(entry.incident);
-  const auto dump = [](const nlohmann::json& record) { return record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); };
-  source.data = dump(stored_record(entry, source.text, schema::kStoredSectionBytes));
+  source.data = stored_record(entry, source.text, schema::kStoredSectionBytes).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   // The digest covers every indexed word, not only the stored part of each section.
-  std::string key = dump(stored_record(entry, source.text, std::string::npos));
+  std::string key = source.data;
+  for (const std::string* section : std::initializer_list<const std::string*>{&source.text.root_cause, &source.text.summary, &source.text.timeline, &source.text.actions,
+                                     &entry.incident.body_text}) {
+    key += '\x1e';
+    key += *section;
+  }
   key += '\n' + entry.incident.language + '\n';
   if (entry.incident.duration_minutes) key += std::to_string(*entry.incident.duration_minutes);
   char hex[17];
