@@ -73,8 +73,8 @@ View table_of(const std::vector<Bar>& bars) {
   list rows;
   for (const auto& bar : bars) {
     View r = object{};
-    r.set("label", bar.label);
-    r.set("value", number(bar.value));
+    put(r, "label", bar.label);
+    put(r, "value", number(bar.value));
     rows.push_back(std::move(r));
   }
   return rows;
@@ -134,8 +134,8 @@ View options_of(const std::set<std::string>& values) {
   list out;
   for (const auto& v : values) {
     View option = object{};
-    option.set("value", text::to_lower(v));
-    option.set("label", v);
+    put(option, "value", text::to_lower(v));
+    put(option, "label", v);
     out.push_back(std::move(option));
   }
   return out;
@@ -172,28 +172,28 @@ View listing_view(const model::Site& site, const Listing& listing, const model::
                               : listing.kind == "year"  ? "Incidents in " + listing.value
                                                         : "Severity " + listing.value;
   View view = page_view(settings, root, heading);
-  view.set("heading", heading);
+  put(view, "heading", heading);
   list rows;
   std::map<std::string, int> causes;
   for (const auto* entry : listing.incidents) {
     rows.push_back(incident_row(*entry, root));
     for (const auto& c : entry->causes) ++causes[c.id];
   }
-  view.set("incidents", rows);
-  view.set("count", std::to_string(listing.incidents.size()));
+  put(view, "incidents", std::move(rows));
+  put(view, "count", std::to_string(listing.incidents.size()));
   list recurring;
   for (const auto& [id, n] : causes) {
     if (n < 2) continue;
     const auto* cause = site.taxonomy.find(id);
     View c = object{};
-    c.set("title", cause ? cause->title : id);
-    c.set("url", root + "causes/" + id + "/");
-    c.set("count", std::to_string(n));
+    put(c, "title", cause ? cause->title : id);
+    put(c, "url", root + "causes/" + id + "/");
+    put(c, "count", std::to_string(n));
     recurring.push_back(std::move(c));
   }
-  view.set("recurring", recurring);
-  view.set("has_recurring", !recurring.empty());
-  view.set("json_url", listing.kind == "service" ? View("index.json") : View(false));
+  put(view, "has_recurring", !recurring.empty());
+  put(view, "recurring", std::move(recurring));
+  put(view, "json_url", listing.kind == "service" ? View("index.json") : View(false));
   return view;
 }
 
@@ -202,13 +202,13 @@ View listings_index_view(const std::vector<Listing>& listings, const std::string
   list items;
   for (const auto& listing : listings) {
     View item = object{};
-    item.set("value", listing.value);
-    item.set("url", listing.slug + "/");
-    item.set("count", std::to_string(listing.incidents.size()));
+    put(item, "value", listing.value);
+    put(item, "url", listing.slug + "/");
+    put(item, "count", std::to_string(listing.incidents.size()));
     items.push_back(std::move(item));
   }
-  view.set("heading", kind == "service" ? "Services" : kind == "year" ? "Incidents by year" : "Incidents by severity");
-  view.set("items", items);
+  put(view, "heading", kind == "service" ? "Services" : kind == "year" ? "Incidents by year" : "Incidents by severity");
+  put(view, "items", std::move(items));
   return view;
 }
 
@@ -229,16 +229,16 @@ View actions_view(const model::Site& site, const model::Settings& settings) {
     }
     for (const auto& item : incident.action_items) {
       View row = object{};
-      row.set("text", item.text);
-      row.set("owner", item.owner.empty() ? View(false) : View(item.owner));
-      row.set("owner_key", item.owner.empty() ? std::string("none") : text::to_lower(item.owner));
-      row.set("status", std::string(model::to_string(item.status)));
-      row.set("service", service_list);
-      row.set("service_keys", text::to_lower(service_list));
-      row.set("incident_title", incident.title);
-      row.set("incident_url", root + model::incident_url(incident));
+      put(row, "text", item.text);
+      put(row, "owner", item.owner.empty() ? View(false) : View(item.owner));
+      put(row, "owner_key", item.owner.empty() ? std::string("none") : text::to_lower(item.owner));
+      put(row, "status", std::string(model::to_string(item.status)));
+      put(row, "service", service_list);
+      put(row, "service_keys", text::to_lower(service_list));
+      put(row, "incident_title", incident.title);
+      put(row, "incident_url", root + model::incident_url(incident));
       const bool is_open = item.status == model::ActionStatus::Open;
-      row.set("age", is_open && incident.date && newest ? View(std::to_string(days_between(*incident.date, *newest)) + " d") : View(false));
+      put(row, "age", is_open && incident.date && newest ? View(std::to_string(days_between(*incident.date, *newest)) + " d") : View(false));
       if (!item.owner.empty()) owners.insert(item.owner);
       if (is_open) ++open;
       else if (item.status == model::ActionStatus::Done) ++done;
@@ -246,21 +246,21 @@ View actions_view(const model::Site& site, const model::Settings& settings) {
       rows.push_back(std::move(row));
     }
   }
-  view.set("actions", rows);
-  view.set("open", std::to_string(open));
-  view.set("done", std::to_string(done));
-  view.set("unknown", std::to_string(unknown));
-  view.set("as_of", newest ? View(model::to_iso(*newest)) : View(false));
-  view.set("owners", options_of(owners));
-  view.set("services", options_of(services));
+  put(view, "actions", std::move(rows));
+  put(view, "open", std::to_string(open));
+  put(view, "done", std::to_string(done));
+  put(view, "unknown", std::to_string(unknown));
+  put(view, "as_of", newest ? View(model::to_iso(*newest)) : View(false));
+  put(view, "owners", options_of(owners));
+  put(view, "services", options_of(services));
   return view;
 }
 
 View insights_view(const model::Site& site, const model::Settings& settings) {
   View view = page_view(settings, "../", "Insights");
   std::vector<Bar> monthly;
-  view.set("monthly_svg", monthly_chart(site, monthly));
-  view.set("monthly_table", table_of(monthly));
+  put(view, "monthly_svg", monthly_chart(site, monthly));
+  put(view, "monthly_table", table_of(monthly));
 
   // Durations are skewed: medians and percentiles tell the truth, a mean does not.
   std::vector<int> durations;
@@ -269,9 +269,9 @@ View insights_view(const model::Site& site, const model::Settings& settings) {
   }
   std::sort(durations.begin(), durations.end());
   const auto percentile = [&](double p) { return durations[static_cast<std::size_t>(p * static_cast<double>(durations.size() - 1))]; };
-  view.set("duration_count", std::to_string(durations.size()));
-  view.set("median_duration", durations.empty() ? View(false) : View(format_duration(percentile(0.5))));
-  view.set("p90_duration", durations.empty() ? View(false) : View(format_duration(percentile(0.9))));
+  put(view, "duration_count", std::to_string(durations.size()));
+  put(view, "median_duration", durations.empty() ? View(false) : View(format_duration(percentile(0.5))));
+  put(view, "p90_duration", durations.empty() ? View(false) : View(format_duration(percentile(0.9))));
   const std::pair<int, const char*> kBuckets[] = {{15, "under 15 min"}, {30, "15-30 min"}, {60, "30-60 min"}, {120, "1-2 h"},
                                                   {240, "2-4 h"}, {480, "4-8 h"}, {1440, "8-24 h"}, {1 << 30, "over a day"}};
   std::vector<Bar> histogram;
@@ -284,15 +284,15 @@ View insights_view(const model::Site& site, const model::Settings& settings) {
       }
     }
   }
-  view.set("duration_svg", horizontal_bars("Incidents by duration", histogram, "duration"));
-  view.set("duration_table", table_of(histogram));
+  put(view, "duration_svg", horizontal_bars("Incidents by duration", histogram, "duration"));
+  put(view, "duration_table", table_of(histogram));
 
   std::vector<Bar> causes;
   for (const auto& c : site.causes) causes.push_back({c.title, static_cast<double>(c.incident_ids.size())});
   std::stable_sort(causes.begin(), causes.end(), [](const Bar& a, const Bar& b) { return a.value > b.value; });
   if (causes.size() > 10) causes.resize(10);
-  view.set("causes_svg", horizontal_bars("Top causes", causes, "cause"));
-  view.set("causes_table", table_of(causes));
+  put(view, "causes_svg", horizontal_bars("Top causes", causes, "cause"));
+  put(view, "causes_table", table_of(causes));
 
   std::map<std::string, int> service_counts;
   for (const auto& e : site.incidents) {
@@ -302,9 +302,9 @@ View insights_view(const model::Site& site, const model::Settings& settings) {
   for (const auto& [s, n] : service_counts) services.push_back({s, static_cast<double>(n)});
   std::stable_sort(services.begin(), services.end(), [](const Bar& a, const Bar& b) { return a.value > b.value; });
   if (services.size() > 10) services.resize(10);
-  view.set("services_svg", horizontal_bars("Top services", services, "service"));
-  view.set("services_table", table_of(services));
-  view.set("has_services", !services.empty());
+  put(view, "services_svg", horizontal_bars("Top services", services, "service"));
+  put(view, "services_table", table_of(services));
+  put(view, "has_services", !services.empty());
 
   std::size_t classified = 0, recurring = 0, after_fixes = 0;
   for (const auto& e : site.incidents) {
@@ -318,10 +318,10 @@ View insights_view(const model::Site& site, const model::Settings& settings) {
     if (again) ++recurring;
     if (!e.recurred_after_fixes.empty()) ++after_fixes;
   }
-  view.set("classified", std::to_string(classified));
-  view.set("recurring", std::to_string(recurring));
-  view.set("recurrence_rate", classified ? number(100.0 * static_cast<double>(recurring) / static_cast<double>(classified)) + "%" : std::string("–"));
-  view.set("after_fixes", std::to_string(after_fixes));
+  put(view, "classified", std::to_string(classified));
+  put(view, "recurring", std::to_string(recurring));
+  put(view, "recurrence_rate", classified ? number(100.0 * static_cast<double>(recurring) / static_cast<double>(classified)) + "%" : std::string("–"));
+  put(view, "after_fixes", std::to_string(after_fixes));
 
   const auto newest = newest_date(site);
   std::vector<Bar> status = {{"done", 0}, {"open", 0}, {"unknown", 0}};
@@ -337,13 +337,13 @@ View insights_view(const model::Site& site, const model::Settings& settings) {
     }
   }
   const double total_actions = status[0].value + status[1].value + status[2].value;
-  view.set("completion", total_actions > 0 ? number(100.0 * status[0].value / total_actions) + "%" : std::string("–"));
-  view.set("actions_svg", horizontal_bars("Action items by status", status, "status"));
-  view.set("actions_table", table_of(status));
-  view.set("ages_svg", horizontal_bars("Open action items by age", ages, "age"));
-  view.set("ages_table", table_of(ages));
-  view.set("as_of", newest ? View(model::to_iso(*newest)) : View(false));
-  view.set("incident_count", std::to_string(site.incidents.size()));
+  put(view, "completion", total_actions > 0 ? number(100.0 * status[0].value / total_actions) + "%" : std::string("–"));
+  put(view, "actions_svg", horizontal_bars("Action items by status", status, "status"));
+  put(view, "actions_table", table_of(status));
+  put(view, "ages_svg", horizontal_bars("Open action items by age", ages, "age"));
+  put(view, "ages_table", table_of(ages));
+  put(view, "as_of", newest ? View(model::to_iso(*newest)) : View(false));
+  put(view, "incident_count", std::to_string(site.incidents.size()));
   return view;
 }
 

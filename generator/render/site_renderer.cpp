@@ -31,7 +31,7 @@ class PageRenderer {
     }
     for (const auto& [name, text] : theme_->partials) {
       const std::string* body = &text;
-      view.set(name, partial([body] { return *body; }));
+      put(view, name, partial([body] { return *body; }));
     }
     auto [cached, inserted] = compiled_.try_emplace(template_name, it->second);
     mustache& compiled = cached->second;
@@ -87,7 +87,7 @@ void render_incident_pages(const model::Site& site, const model::Settings& setti
     const model::AnalyzedIncident& entry = site.incidents[i];
     auto [body, missing] = link_postmortems(entry.incident.body_html, entry.incident.source, site);
     View view = incident_view(site, entry, settings);
-    view.set("body_html", std::move(body));
+    put(view, "body_html", std::move(body));
     const std::string path = model::incident_url(entry.incident) + "index.html";
     if (auto html = renderers[worker].render("incident", std::move(view), path, found[i])) {
       sink({path, std::move(*html)});

@@ -11,6 +11,28 @@ namespace pmkb::render {
 using kainjow::mustache::list;
 using kainjow::mustache::object;
 
+void put(View& object, const std::string& key, View&& value) {
+  object.set(key, false);  // a placeholder, cheap to copy; then the value is moved over it
+  *const_cast<View*>(object.get(key)) = std::move(value);
+}
+
+void put(View& object, const std::string& key, kainjow::mustache::list&& items) { put(object, key, make_list(std::move(items))); }
+void put(View& object, const std::string& key, std::string value) { put(object, key, make_text(std::move(value))); }
+void put(View& object, const std::string& key, const char* value) { put(object, key, make_text(value)); }
+void put(View& object, const std::string& key, bool value) { object.set(key, value); }
+
+View make_list(kainjow::mustache::list&& items) {
+  View out(View::type::list);
+  const_cast<kainjow::mustache::list&>(out.list_value()) = std::move(items);
+  return out;
+}
+
+View make_text(std::string value) {
+  View out(View::type::string);
+  const_cast<std::string&>(out.string_value()) = std::move(value);
+  return out;
+}
+
 namespace {
 
 View text_or_false(const std::string& value) { return value.empty() ? View(false) : View(value); }
@@ -21,9 +43,9 @@ std::string severity_class(const model::Incident& incident) {
 
 View severity_view(const model::Incident& incident) {
   View view = object{};
-  view.set("label", incident.severity ? std::string(model::to_string(*incident.severity)) : std::string("unknown"));
-  view.set("class", severity_class(incident));
-  view.set("written", text_or_false(incident.severity_label));
+  put(view, "label", incident.severity ? std::string(model::to_string(*incident.severity)) : std::string("unknown"));
+  put(view, "class", severity_class(incident));
+  put(view, "written", text_or_false(incident.severity_label));
   return view;
 }
 
@@ -31,12 +53,12 @@ View cause_links(const model::AnalyzedIncident& entry, const std::string& root) 
   list causes;
   for (const auto& cause : entry.causes) {
     View c = object{};
-    c.set("id", cause.id);
-    c.set("title", cause.title);
-    c.set("url", root + "causes/" + cause.id + "/");
-    c.set("evidence", cause.evidence);
-    c.set("line", cause.line > 0 ? View(std::to_string(cause.line)) : View(false));
-    c.set("source", std::string(model::to_string(cause.source)));
+    put(c, "id", cause.id);
+    put(c, "title", cause.title);
+    put(c, "url", root + "causes/" + cause.id + "/");
+    put(c, "evidence", cause.evidence);
+    put(c, "line", cause.line > 0 ? View(std::to_string(cause.line)) : View(false));
+    put(c, "source", std::string(model::to_string(cause.source)));
     causes.push_back(std::move(c));
   }
   return causes;
@@ -53,24 +75,24 @@ View string_list(const std::vector<std::string>& values) {
 View incident_row(const model::AnalyzedIncident& entry, const std::string& root) {
   const auto& incident = entry.incident;
   View row = object{};
-  row.set("evidence", false);
-  row.set("recurred_after_fixes", false);
-  row.set("id", incident.id);
-  row.set("title", incident.title);
-  row.set("url", root + model::incident_url(incident));
-  row.set("date", incident.date ? model::to_iso(*incident.date) : std::string("undated"));
-  row.set("severity", severity_view(incident));
-  row.set("duration", incident.duration_minutes ? View(format_duration(*incident.duration_minutes)) : View(false));
-  row.set("services", string_list(incident.services));
-  row.set("causes", cause_links(entry, root));
-  row.set("filter_severity", text::slugify(incident.severity ? std::string(model::to_string(*incident.severity)) : "unknown"));
-  row.set("filter_year", incident.date ? std::to_string(incident.date->year) : std::string());
+  put(row, "evidence", false);
+  put(row, "recurred_after_fixes", false);
+  put(row, "id", incident.id);
+  put(row, "title", incident.title);
+  put(row, "url", root + model::incident_url(incident));
+  put(row, "date", incident.date ? model::to_iso(*incident.date) : std::string("undated"));
+  put(row, "severity", severity_view(incident));
+  put(row, "duration", incident.duration_minutes ? View(format_duration(*incident.duration_minutes)) : View(false));
+  put(row, "services", string_list(incident.services));
+  put(row, "causes", cause_links(entry, root));
+  put(row, "filter_severity", text::slugify(incident.severity ? std::string(model::to_string(*incident.severity)) : "unknown"));
+  put(row, "filter_year", incident.date ? std::to_string(incident.date->year) : std::string());
   std::string services;
   for (const auto& s : incident.services) services += (services.empty() ? "" : " ") + text::slugify(s);
-  row.set("filter_services", services);
+  put(row, "filter_services", std::move(services));
   std::string causes;
   for (const auto& c : entry.causes) causes += (causes.empty() ? "" : " ") + c.id;
-  row.set("filter_causes", causes);
+  put(row, "filter_causes", std::move(causes));
   return row;
 }
 
@@ -80,12 +102,12 @@ View action_rows(const std::vector<model::ActionItem>& items) {
   list rows;
   for (const auto& item : items) {
     View row = object{};
-    row.set("text", item.text);
-    row.set("owner", text_or_false(item.owner));
-    row.set("status", std::string(model::to_string(item.status)));
-    row.set("priority", text_or_false(item.priority));
-    row.set("due", text_or_false(item.due));
-    row.set("line", std::to_string(item.line));
+    put(row, "text", item.text);
+    put(row, "owner", text_or_false(item.owner));
+    put(row, "status", std::string(model::to_string(item.status)));
+    put(row, "priority", text_or_false(item.priority));
+    put(row, "due", text_or_false(item.due));
+    put(row, "line", std::to_string(item.line));
     rows.push_back(std::move(row));
   }
   return rows;
@@ -96,20 +118,20 @@ View timeline_rows(const model::Incident& incident) {
   std::optional<long> first;
   for (const auto& entry : incident.timeline) {
     View row = object{};
-    row.set("time", entry.time_text);
-    row.set("iso", entry.time ? View(model::to_iso(*entry.time)) : View(false));
+    put(row, "time", entry.time_text);
+    put(row, "iso", entry.time ? View(model::to_iso(*entry.time)) : View(false));
     if (entry.time && entry.time->minute_of_day) {
       const long minutes = model::epoch_minutes(*entry.time);
       if (!first) first = minutes;
       const long offset = minutes - *first;
-      row.set("offset", offset >= 0 ? View("T+" + format_duration(static_cast<int>(offset))) : View(false));
+      put(row, "offset", offset >= 0 ? View("T+" + format_duration(static_cast<int>(offset))) : View(false));
     } else {
-      row.set("offset", false);
+      put(row, "offset", false);
     }
-    row.set("text", entry.text);
+    put(row, "text", entry.text);
     const std::string kind(model::to_string(entry.kind));
-    row.set("kind", text_or_false(kind));
-    row.set("line", std::to_string(entry.line));
+    put(row, "kind", text_or_false(kind));
+    put(row, "line", std::to_string(entry.line));
     rows.push_back(std::move(row));
   }
   return rows;
@@ -121,7 +143,7 @@ View related_rows(const model::Site& site, const model::AnalyzedIncident& entry,
     const auto* other = site.find(related.id);
     if (!other) continue;
     View row = incident_row(*other, root);
-    row.set("reason", model::reason(related));
+    put(row, "reason", model::reason(related));
     std::string why;
     switch (related.kind) {
       case model::RelationKind::SameCause: {
@@ -132,7 +154,7 @@ View related_rows(const model::Site& site, const model::AnalyzedIncident& entry,
       case model::RelationKind::Similar: why = "similar text"; break;
       case model::RelationKind::SameService: why = "same service: " + related.detail; break;
     }
-    row.set("why", why);
+    put(row, "why", why);
     rows.push_back(std::move(row));
   }
   return rows;
@@ -149,9 +171,9 @@ View narrative(const model::Incident& incident) {
   for (const Part& part : parts) {
     if (part.text->empty()) continue;
     View v = object{};
-    v.set("key", std::string(part.key));
-    v.set("heading", std::string(part.heading));
-    v.set("text", *part.text);
+    put(v, "key", std::string(part.key));
+    put(v, "heading", std::string(part.heading));
+    put(v, "text", *part.text);
     out.push_back(std::move(v));
   }
   return out;
@@ -244,9 +266,9 @@ std::pair<std::string, std::vector<std::string>> link_postmortems(const std::str
 
 View page_view(const model::Settings& settings, const std::string& root, const std::string& title) {
   View view = object{};
-  view.set("site_title", settings.site_title);
-  view.set("root", root);
-  view.set("page_title", title);
+  put(view, "site_title", settings.site_title);
+  put(view, "root", root);
+  put(view, "page_title", title);
   return view;
 }
 
@@ -254,9 +276,9 @@ View index_view(const model::Site& site, const model::Settings& settings) {
   View view = page_view(settings, "", settings.site_title);
   list rows;
   for (const auto& entry : site.incidents) rows.push_back(incident_row(entry, ""));
-  view.set("incidents", rows);
-  view.set("incident_count", std::to_string(site.incidents.size()));
-  view.set("cause_count", std::to_string(site.causes.size()));
+  put(view, "incidents", std::move(rows));
+  put(view, "incident_count", std::to_string(site.incidents.size()));
+  put(view, "cause_count", std::to_string(site.causes.size()));
   // Filter links: listing pages without JavaScript, instant filters with it.
   const auto links = [&](const std::string& kind, const std::string& folder) {
     list out;
@@ -271,27 +293,27 @@ View index_view(const model::Site& site, const model::Settings& settings) {
     }
     for (const auto& [slug, label] : seen) {
       View link = object{};
-      link.set("slug", slug);
-      link.set("value", label);
-      link.set("url", folder + "/" + slug + "/");
+      put(link, "slug", slug);
+      put(link, "value", label);
+      put(link, "url", folder + "/" + slug + "/");
       out.push_back(std::move(link));
     }
     return out;
   };
-  view.set("severities", links("severity", "severity"));
+  put(view, "severities", links("severity", "severity"));
   list years = links("year", "years");
   std::reverse(years.begin(), years.end());
-  view.set("years", years);
+  put(view, "years", std::move(years));
   list services = links("service", "services");
-  view.set("has_services", !services.empty());
-  view.set("services", services);
+  put(view, "has_services", !services.empty());
+  put(view, "services", std::move(services));
   list causes;
   for (const auto& c : site.causes) {
     View cause = object{};
-    cause.set("id", c.id);
+    put(cause, "id", c.id);
     causes.push_back(std::move(cause));
   }
-  view.set("causes", causes);
+  put(view, "causes", std::move(causes));
   return view;
 }
 
@@ -300,51 +322,51 @@ View incident_view(const model::Site& site, const model::AnalyzedIncident& entry
   const std::string root = "../../";
   View view = page_view(settings, root, incident.title);
   View row = incident_row(entry, root);
-  view.set("incident", row);
-  view.set("status", text_or_false(incident.status));
-  view.set("authors", string_list(incident.authors));
-  view.set("has_authors", !incident.authors.empty());
-  view.set("source", incident.source);
-  view.set("edit_url", settings.repo_url.empty() ? View(false) : View(settings.repo_url + incident.source));
-  view.set("start", incident.start ? View(model::to_iso(*incident.start)) : View(false));
-  view.set("end", incident.end ? View(model::to_iso(*incident.end)) : View(false));
-  view.set("narrative", narrative(incident));
-  view.set("timeline", timeline_rows(incident));
-  view.set("has_timeline", !incident.timeline.empty());
-  view.set("actions", action_rows(incident.action_items));
-  view.set("has_actions", !incident.action_items.empty());
-  view.set("causes", cause_links(entry, root));
-  view.set("has_causes", !entry.causes.empty());
-  view.set("related", related_rows(site, entry, root));
-  view.set("has_related", !entry.related.empty());
-  view.set("body_html", incident.body_html);  // links between postmortems: see render_site()
+  put(view, "incident", std::move(row));
+  put(view, "status", text_or_false(incident.status));
+  put(view, "authors", string_list(incident.authors));
+  put(view, "has_authors", !incident.authors.empty());
+  put(view, "source", incident.source);
+  put(view, "edit_url", settings.repo_url.empty() ? View(false) : View(settings.repo_url + incident.source));
+  put(view, "start", incident.start ? View(model::to_iso(*incident.start)) : View(false));
+  put(view, "end", incident.end ? View(model::to_iso(*incident.end)) : View(false));
+  put(view, "narrative", narrative(incident));
+  put(view, "timeline", timeline_rows(incident));
+  put(view, "has_timeline", !incident.timeline.empty());
+  put(view, "actions", action_rows(incident.action_items));
+  put(view, "has_actions", !incident.action_items.empty());
+  put(view, "causes", cause_links(entry, root));
+  put(view, "has_causes", !entry.causes.empty());
+  put(view, "related", related_rows(site, entry, root));
+  put(view, "has_related", !entry.related.empty());
+  put(view, "body_html", incident.body_html);  // links between postmortems: see render_site()
   list earlier;
   for (const auto& e : entry.earlier_open_actions) {
     const auto* other = site.find(e.incident_id);
     if (!other || e.action_index >= other->incident.action_items.size()) continue;
     const model::ActionItem& action = other->incident.action_items[e.action_index];
     View a = object{};
-    a.set("text", action.text);
-    a.set("owner", text_or_false(action.owner));
-    a.set("cause", e.cause_id);
-    a.set("incident_title", other->incident.title);
-    a.set("incident_url", root + model::incident_url(other->incident));
-    a.set("incident_date", other->incident.date ? model::to_iso(*other->incident.date) : std::string("undated"));
+    put(a, "text", action.text);
+    put(a, "owner", text_or_false(action.owner));
+    put(a, "cause", e.cause_id);
+    put(a, "incident_title", other->incident.title);
+    put(a, "incident_url", root + model::incident_url(other->incident));
+    put(a, "incident_date", other->incident.date ? model::to_iso(*other->incident.date) : std::string("undated"));
     earlier.push_back(std::move(a));
   }
-  view.set("earlier_actions", earlier);
-  view.set("has_earlier_actions", !earlier.empty());
+  put(view, "has_earlier_actions", !earlier.empty());
+  put(view, "earlier_actions", std::move(earlier));
   list recurred;
   for (const auto& id : entry.recurred_after_fixes) {
     const auto* cause = site.taxonomy.find(id);
     View r = object{};
-    r.set("id", id);
-    r.set("title", cause ? cause->title : id);
-    r.set("url", root + "causes/" + id + "/");
+    put(r, "id", id);
+    put(r, "title", cause ? cause->title : id);
+    put(r, "url", root + "causes/" + id + "/");
     recurred.push_back(std::move(r));
   }
-  view.set("recurred", recurred);
-  view.set("has_recurred", !recurred.empty());
+  put(view, "has_recurred", !recurred.empty());
+  put(view, "recurred", std::move(recurred));
   return view;
 }
 
@@ -356,56 +378,56 @@ View causes_index_view(const model::Site& site, const model::Settings& settings)
   std::stable_sort(ordered.begin(), ordered.end(), [](const auto* a, const auto* b) { return a->incident_ids.size() > b->incident_ids.size(); });
   for (const auto* cause : ordered) {
     View c = object{};
-    c.set("id", cause->id);
-    c.set("title", cause->title);
-    c.set("url", cause->id + "/");
-    c.set("count", std::to_string(cause->incident_ids.size()));
-    c.set("recurring", cause->incident_ids.size() > 1);
-    c.set("first_seen", cause->first_seen ? View(model::to_iso(*cause->first_seen)) : View(false));
-    c.set("last_seen", cause->last_seen ? View(model::to_iso(*cause->last_seen)) : View(false));
+    put(c, "id", cause->id);
+    put(c, "title", cause->title);
+    put(c, "url", cause->id + "/");
+    put(c, "count", std::to_string(cause->incident_ids.size()));
+    put(c, "recurring", cause->incident_ids.size() > 1);
+    put(c, "first_seen", cause->first_seen ? View(model::to_iso(*cause->first_seen)) : View(false));
+    put(c, "last_seen", cause->last_seen ? View(model::to_iso(*cause->last_seen)) : View(false));
     causes.push_back(std::move(c));
   }
-  view.set("causes", causes);
+  put(view, "causes", std::move(causes));
   list themes;
   for (const auto& theme : site.themes) {
     View t = object{};
-    t.set("terms", string_list(theme.top_terms));
-    t.set("count", std::to_string(theme.incident_ids.size()));
+    put(t, "terms", string_list(theme.top_terms));
+    put(t, "count", std::to_string(theme.incident_ids.size()));
     list members;
     for (const auto& id : theme.incident_ids) {
       if (const auto* entry = site.find(id)) members.push_back(incident_row(*entry, "../"));
     }
-    t.set("incidents", members);
+    put(t, "incidents", std::move(members));
     themes.push_back(std::move(t));
   }
-  view.set("themes", themes);
-  view.set("has_themes", !themes.empty());
+  put(view, "has_themes", !themes.empty());
+  put(view, "themes", std::move(themes));
   return view;
 }
 
 View cause_view(const model::Site& site, const model::CauseOccurrences& cause, const model::Settings& settings) {
   const std::string root = "../../";
   View view = page_view(settings, root, cause.title);
-  view.set("id", cause.id);
-  view.set("title", cause.title);
-  view.set("description", cause.description);
-  view.set("count", std::to_string(cause.incident_ids.size()));
-  view.set("first_seen", cause.first_seen ? View(model::to_iso(*cause.first_seen)) : View(false));
-  view.set("last_seen", cause.last_seen ? View(model::to_iso(*cause.last_seen)) : View(false));
-  view.set("services", string_list(cause.services));
-  view.set("has_services", !cause.services.empty());
+  put(view, "id", cause.id);
+  put(view, "title", cause.title);
+  put(view, "description", cause.description);
+  put(view, "count", std::to_string(cause.incident_ids.size()));
+  put(view, "first_seen", cause.first_seen ? View(model::to_iso(*cause.first_seen)) : View(false));
+  put(view, "last_seen", cause.last_seen ? View(model::to_iso(*cause.last_seen)) : View(false));
+  put(view, "services", string_list(cause.services));
+  put(view, "has_services", !cause.services.empty());
   std::string intervals;
   for (int days : cause.intervals_days) intervals += (intervals.empty() ? "" : ", ") + std::to_string(days) + " d";
-  view.set("intervals", text_or_false(intervals));
+  put(view, "intervals", text_or_false(intervals));
   if (!cause.intervals_days.empty()) {
     std::vector<int> sorted = cause.intervals_days;
     std::sort(sorted.begin(), sorted.end());
-    view.set("median_interval", std::to_string(sorted[sorted.size() / 2]) + " days");
+    put(view, "median_interval", std::to_string(sorted[sorted.size() / 2]) + " days");
   } else {
-    view.set("median_interval", false);
+    put(view, "median_interval", false);
   }
-  view.set("open_actions", std::to_string(cause.open_actions));
-  view.set("done_actions", std::to_string(cause.done_actions));
+  put(view, "open_actions", std::to_string(cause.open_actions));
+  put(view, "done_actions", std::to_string(cause.done_actions));
   list incidents;
   list actions;
   bool any_recurred = false;
@@ -414,27 +436,27 @@ View cause_view(const model::Site& site, const model::CauseOccurrences& cause, c
     if (!entry) continue;
     View row = incident_row(*entry, root);
     for (const auto& match : entry->causes) {
-      if (match.id == cause.id) row.set("evidence", match.evidence);
+      if (match.id == cause.id) put(row, "evidence", match.evidence);
     }
     const bool recurred = std::find(entry->recurred_after_fixes.begin(), entry->recurred_after_fixes.end(), cause.id) !=
                           entry->recurred_after_fixes.end();
-    row.set("recurred_after_fixes", recurred);
+    put(row, "recurred_after_fixes", std::move(recurred));
     any_recurred = any_recurred || recurred;
     incidents.push_back(std::move(row));
     for (const auto& item : entry->incident.action_items) {
       View a = object{};
-      a.set("text", item.text);
-      a.set("owner", text_or_false(item.owner));
-      a.set("status", std::string(model::to_string(item.status)));
-      a.set("incident_title", entry->incident.title);
-      a.set("incident_url", root + model::incident_url(entry->incident));
+      put(a, "text", item.text);
+      put(a, "owner", text_or_false(item.owner));
+      put(a, "status", std::string(model::to_string(item.status)));
+      put(a, "incident_title", entry->incident.title);
+      put(a, "incident_url", root + model::incident_url(entry->incident));
       actions.push_back(std::move(a));
     }
   }
-  view.set("incidents", incidents);
-  view.set("any_recurred", any_recurred);
-  view.set("actions", actions);
-  view.set("has_actions", !actions.empty());
+  put(view, "incidents", std::move(incidents));
+  put(view, "any_recurred", any_recurred);
+  put(view, "has_actions", !actions.empty());
+  put(view, "actions", std::move(actions));
   return view;
 }
 

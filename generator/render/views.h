@@ -16,6 +16,21 @@ namespace pmkb::render {
 
 using View = kainjow::mustache::data;
 
+// Building views without copies. kainjow's data::set() takes a const& and copies deeply, so
+// a view built from the leaves up copied each subtree once per level of nesting, which was
+// the largest cost of rendering. put() moves the value into place instead. There is no
+// overload for an lvalue View or list: a deep copy has to be asked for with View(x).
+void put(View& object, const std::string& key, View&& value);
+void put(View& object, const std::string& key, kainjow::mustache::list&& items);
+void put(View& object, const std::string& key, std::string value);
+void put(View& object, const std::string& key, const char* value);
+void put(View& object, const std::string& key, bool value);
+void put(View& object, const std::string& key, const View& value) = delete;
+void put(View& object, const std::string& key, const kainjow::mustache::list& items) = delete;
+// A list or a string as a View, moved rather than copied.
+View make_list(kainjow::mustache::list&& items);
+View make_text(std::string value);
+
 // Common to every page: site title, `root` (relative path to the site root, e.g. "../../"),
 // page title and the navigation.
 View page_view(const model::Settings& settings, const std::string& root, const std::string& title);
