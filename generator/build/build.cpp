@@ -130,7 +130,8 @@ std::size_t write_site(const model::Site& site, const model::Settings& settings,
   };
   try {
     render::render_site(site, settings, theme, options.jobs, sink, diagnostics);
-    sink({"incidents.json", exporter::export_json(site)});
+    staged.write_streamed("incidents.json", [&site](const auto& append) { exporter::export_json(site, append); });
+    ++written;
   } catch (...) {
     index.wait();  // the index thread writes into the staging directory: let it finish first
     throw;

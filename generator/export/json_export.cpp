@@ -109,7 +109,7 @@ void append_indented(std::string& out, const std::string& json, std::size_t spac
 
 }  // namespace
 
-std::string export_json(const model::Site& site) {
+void export_json(const model::Site& site, const std::function<void(std::string_view)>& append) {
   // The incidents are printed one at a time, as they would be inside the whole document, so
   // that only one incident's JSON tree is in memory at once (a library's tree is many times
   // the size of its text).
@@ -123,16 +123,23 @@ std::string export_json(const model::Site& site) {
                       {"first_seen", c.first_seen ? Json(model::to_iso(*c.first_seen)) : Json()},
                       {"last_seen", c.last_seen ? Json(model::to_iso(*c.last_seen)) : Json()}});
   }
-  std::string out = "{\n  \"taxonomy_version\": " + dump(Json(site.taxonomy.version)) + ",\n  \"incidents\": [";
+  append("{\n  \"taxonomy_version\": " + dump(Json(site.taxonomy.version)) + ",\n  \"incidents\": [");
+  std::string piece;
   for (std::size_t i = 0; i < site.incidents.size(); ++i) {
-    out += i == 0 ? "\n" : ",\n";
-    append_indented(out, dump(incident_json(site.incidents[i])), 4);
+    piece = i == 0 ? "\n" : ",\n";
+    append_indented(piece, dump(incident_json(site.incidents[i])), 4);
+    append(piece);
   }
-  out += site.incidents.empty() ? "],\n  \"causes\": " : "\n  ],\n  \"causes\": ";
   std::string rest;
   append_indented(rest, dump(causes), 2);
-  out += rest.substr(2);  // the first line follows the key
-  out += "\n}\n";
+  append(site.incidents.empty() ? "],\n  \"causes\": " : "\n  ],\n  \"causes\": ");
+  append(std::string_view(rest).substr(2));  // the first line follows the key
+  append("\n}\n");
+}
+
+std::string export_json(const model::Site& site) {
+  std::string out;
+  export_json(site, [&out](std::string_view piece) { out += piece; });
   return out;
 }
 

@@ -110,12 +110,17 @@ StagedOutput::~StagedOutput() {
   if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
-void StagedOutput::write(const model::OutputFile& file) {
-  if (!is_safe_relative_path(file.path)) throw std::invalid_argument("refusing to write outside the site: \"" + file.path + "\"");
-  const fs::path target = staging_ / file.path;
+fs::path StagedOutput::prepare_target(const std::string& path) const {
+  if (!is_safe_relative_path(path)) throw std::invalid_argument("refusing to write outside the site: \"" + path + "\"");
+  const fs::path target = staging_ / path;
   std::error_code ec;
   fs::create_directories(target.parent_path(), ec);
   if (ec) throw std::runtime_error("cannot create " + target.parent_path().string() + ": " + ec.message());
+  return target;
+}
+
+void StagedOutput::write(const model::OutputFile& file) {
+  const fs::path target = prepare_target(file.path);
   if (!previous_.empty() && same_bytes(previous_ / file.path, file.bytes) &&
       ::link((previous_ / file.path).c_str(), target.c_str()) == 0) {
     return;  // unchanged: the previous site's file, mtime and all
@@ -124,6 +129,38 @@ void StagedOutput::write(const model::OutputFile& file) {
   out.write(file.bytes.data(), static_cast<std::streamsize>(file.bytes.size()));
   out.close();
   if (!out) throw io_error("cannot write", target);
+}
+
+void StagedOutput::write_streamed(const std::string& path, const Producer& produce) {
+  const fs::path target = prepare_target(path);
+  std::ofstream out(target, std::ios::binary | std::ios::trunc);
+  // Compared with the previous site's file as it is written: a piece that differs ends the
+  // comparison.
+  std::ifstream before;
+  if (!previous_.empty()) {
+    std::error_code ec;
+    if (fs::is_regular_file(fs::symlink_status(previous_ / path, ec))) before.open(previous_ / path, std::ios::binary);
+  }
+  bool same = before.is_open();
+  std::string buffer;
+  produce([&](std::string_view piece) {
+    out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+    if (!same) return;
+    buffer.resize(piece.size());
+    same = before.read(buffer.data(), static_cast<std::streamsize>(piece.size())) && piece == buffer;
+  });
+  out.close();
+  if (!out) throw io_error("cannot write", target);
+  same = same && before.peek() == std::char_traits<char>::eof();
+  if (!same) return;
+  // Unchanged: the previous site's file, mtime and all.
+  const fs::path staged_copy = target.string() + ".pmkb-new";
+  if (::rename(target.c_str(), staged_copy.c_str()) != 0) return;
+  if (::link((previous_ / path).c_str(), target.c_str()) == 0) {
+    ::unlink(staged_copy.c_str());
+  } else {
+    ::rename(staged_copy.c_str(), target.c_str());
+  }
 }
 
 void StagedOutput::write_all(const std::vector<model::OutputFile>& files) {

@@ -9,6 +9,8 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -39,11 +41,19 @@ class StagedOutput {
   // path and std::runtime_error when the disk refuses.
   void write(const model::OutputFile& file);
   void write_all(const std::vector<model::OutputFile>& files);
+  // Writes the file at `path` from the pieces that `produce` passes to the callback it is
+  // given, without holding the whole file in memory; an unchanged file is hard-linked from
+  // the previous site, as write() does. Same errors as write().
+  using Producer = std::function<void(const std::function<void(std::string_view)>& append)>;
+  void write_streamed(const std::string& path, const Producer& produce);
 
   // Atomically replaces OUT with the staging directory, then deletes the old site.
   void commit();
 
  private:
+  // staging_/path, with its folders created; throws as write() does.
+  std::filesystem::path prepare_target(const std::string& path) const;
+
   std::filesystem::path out_;
   std::filesystem::path staging_;
   std::filesystem::path previous_;  // the site being replaced, when there is one

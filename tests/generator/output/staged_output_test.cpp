@@ -1,6 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "output/staged_output.h"
 #include "support/fixtures.h"
@@ -75,4 +79,40 @@ TEST_CASE("output: staging left by a killed build is removed by the next one", "
   CHECK_FALSE(fs::exists(dir.path() / ".public.pmkb-staging-999999"));
   CHECK_FALSE(fs::exists(dir.path() / ".public.pmkb-staging-999998"));
   CHECK(fs::exists(dir.path() / ".other.pmkb-staging-1" / "keep"));
+}
+
+TEST_CASE("output: a streamed file is written piece by piece, and kept when unchanged", "[output]") {
+  test::TempDir dir;
+  const fs::path out = dir.path() / "public";
+  const auto build = [&](std::vector<std::string> pieces) {
+    output::StagedOutput staged(out);
+    staged.write_streamed("data/export.json", [&](const auto& append) {
+      for (const auto& piece : pieces) append(piece);
+    });
+    staged.commit();
+  };
+  build({"{", "\"a\": 1", "}"});
+  CHECK(dir.read("public/data/export.json") == "{\"a\": 1}");
+  // The same bytes in other pieces: the previous file is linked, not rewritten.
+  struct stat before {};
+  ::stat((out / "data/export.json").c_str(), &before);
+  build({"{\"a\"", ": 1}"});
+  struct stat same {};
+  ::stat((out / "data/export.json").c_str(), &same);
+  CHECK(same.st_ino == before.st_ino);
+  CHECK(dir.read("public/data/export.json") == "{\"a\": 1}");
+  // Longer, shorter, or different: written anew.
+  for (const std::vector<std::string>& pieces : {std::vector<std::string>{"{\"a\": 1}", "x"}, std::vector<std::string>{"{\"a\""},
+                                                 std::vector<std::string>{"{\"a\": 2}"}}) {
+    struct stat previous {};
+    ::stat((out / "data/export.json").c_str(), &previous);
+    build(pieces);
+    struct stat now {};
+    ::stat((out / "data/export.json").c_str(), &now);
+    CHECK(now.st_ino != previous.st_ino);
+    std::string joined;
+    for (const auto& piece : pieces) joined += piece;
+    CHECK(dir.read("public/data/export.json") == joined);
+  }
+  CHECK_THROWS_AS(output::StagedOutput(dir.path() / "p2").write_streamed("../x", [](const auto&) {}), std::invalid_argument);
 }
