@@ -103,6 +103,13 @@ bool is_valid_utf8(std::string_view text) {
   return true;
 }
 
+namespace {
+
+// An ASCII byte that needs no attention: not a line break, not NUL, not part of a sequence.
+bool is_plain_ascii(char c) { return static_cast<unsigned char>(c) < 0x80 && c != '\r' && c != '\n' && c != '\0'; }
+
+}  // namespace
+
 NormalizedText normalize_encoding(std::string_view bytes) {
   if (has_utf16_bom(bytes)) {
     NormalizedText decoded = normalize_encoding(utf16_to_utf8(bytes));
@@ -138,6 +145,14 @@ NormalizedText normalize_encoding(std::string_view bytes) {
       text::append_utf8(out, 0xFFFD);
       ++i;
       ++column;
+      continue;
+    }
+    if (is_plain_ascii(c)) {  // most text: copy the whole run of plain ASCII at once
+      std::size_t end = i + 1;
+      while (end < bytes.size() && is_plain_ascii(bytes[end])) ++end;
+      out.append(bytes.substr(i, end - i));
+      column += static_cast<int>(end - i);
+      i = end;
       continue;
     }
     const std::size_t length = utf8_sequence_length(bytes, i);

@@ -17,21 +17,21 @@ std::string_view trim(std::string_view s) {
 }
 
 std::string to_lower(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c == 0xC3 && i + 1 < s.size()) {
-      const auto next = static_cast<unsigned char>(s[i + 1]);
+  // Same length in and out: lower a copy in place (this runs on every line the extractor reads).
+  std::string out(s);
+  const std::size_t size = out.size();
+  for (std::size_t i = 0; i < size; ++i) {
+    const auto c = static_cast<unsigned char>(out[i]);
+    if (c < 0x80) {
+      out[i] = static_cast<char>(text::ascii_lower(c));
+    } else if (c == 0xC3 && i + 1 < size) {
+      const auto next = static_cast<unsigned char>(out[i + 1]);
       // À..Þ (except ×) are U+00C0..U+00DE: lower case is +0x20.
       if (next >= 0x80 && next <= 0x9E && next != 0x97) {
-        out += static_cast<char>(c);
-        out += static_cast<char>(next + 0x20);
+        out[i + 1] = static_cast<char>(next + 0x20);
         ++i;
-        continue;
       }
     }
-    out += static_cast<char>(text::ascii_lower(c));
   }
   return out;
 }
