@@ -21,6 +21,7 @@ DocumentText document_text(const model::Incident& incident) {
   text.summary = join({&incident.summary, &incident.impact});
   text.root_cause = join({&incident.root_cause, &incident.contributing_factors, &incident.trigger});
   text.resolution = join({&incident.resolution, &incident.lessons});
+  text.body = incident.body_text.text();
   for (const auto& entry : incident.timeline) {
     if (!text.timeline.empty()) text.timeline += '\n';
     text.timeline += entry.time_text + " " + entry.text;
@@ -52,7 +53,7 @@ nlohmann::json stored_record(const model::AnalyzedIncident& entry, const Documen
       {"causes", causes},
       {"services", incident.services},
       {"sections", {{"root_cause", cut(text.root_cause)}, {"summary", cut(text.summary)}, {"resolution", cut(text.resolution)},
-                    {"timeline", cut(text.timeline)}, {"action_items", cut(text.actions)}, {"body", cut(incident.body_text)}}},
+                    {"timeline", cut(text.timeline)}, {"action_items", cut(text.actions)}, {"body", cut(text.body)}}},
   };
 }
 
@@ -64,10 +65,11 @@ std::string gist(const model::Incident& incident) {
   std::string out = join({named ? &incident.title : &kNone, &incident.summary, &incident.root_cause,
                           &incident.contributing_factors, &incident.trigger, &incident.impact});
   if (incident.summary.empty() && incident.root_cause.empty()) {
-    std::size_t cut = std::min<std::size_t>(incident.body_text.size(), 1500);
-    while (cut > 0 && cut < incident.body_text.size() && (static_cast<unsigned char>(incident.body_text[cut]) & 0xC0) == 0x80) --cut;
+    const std::string body = incident.body_text.text();
+    std::size_t cut = std::min<std::size_t>(body.size(), 1500);
+    while (cut > 0 && cut < body.size() && (static_cast<unsigned char>(body[cut]) & 0xC0) == 0x80) --cut;
     out += '\n';
-    out += incident.body_text.substr(0, cut);
+    out.append(body, 0, cut);
   }
   return out;
 }

@@ -17,6 +17,7 @@ struct DocumentText {
   std::string resolution;  // resolution + lessons
   std::string timeline;    // one entry per line
   std::string actions;     // one action item per line
+  std::string body;        // the whole body as plain text
 };
 
 DocumentText document_text(const model::Incident& incident);

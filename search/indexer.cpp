@@ -85,7 +85,7 @@ DocumentSource document_source(const model::AnalyzedIncident& entry) {
   // The digest covers every indexed word, not only the stored part of each section.
   std::string key = source.data;
   for (const std::string* section : std::initializer_list<const std::string*>{&source.text.root_cause, &source.text.summary, &source.text.timeline, &source.text.actions,
-                                     &entry.incident.body_text}) {
+                                     &source.text.body}) {
     key += '\x1e';
     key += *section;
   }
@@ -109,7 +109,7 @@ IndexedDocument make_document(const model::AnalyzedIncident& entry, DocumentSour
   generator.plain(text.timeline, 1, schema::kTimeline);
   generator.plain(text.actions, 1, schema::kActions);
   // The whole body once more, unprefixed: every word is findable, the sections above weigh more.
-  generator.plain(incident.body_text, schema::kBodyWeight);
+  generator.plain(text.body, schema::kBodyWeight);
   out.spellings = spelling_words(doc);
 
   doc.add_boolean_term(std::string(schema::kId) + incident.id);

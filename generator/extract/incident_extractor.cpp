@@ -157,8 +157,9 @@ class Extractor {
 
   model::Incident run() {
     incident_.source = source_.path;
-    incident_.body_html = doc_.html;
-    incident_.body_text = body_text();
+    incident_.body_html = model::CompressedText(doc_.html);
+    body_text_ = body_text();
+    incident_.body_text = model::CompressedText(body_text_);
     read_language();
     read_id();
     read_title();
@@ -217,9 +218,9 @@ class Extractor {
     if (const auto* v = fm({"lang", "language", "locale"})) {
       incident_.language = text::to_lower(text::trim(v->text())).substr(0, 2);
     } else {
-      incident_.language = detect_language(incident_.body_text);
+      incident_.language = detect_language(body_text_);
     }
-    order_ = detect_day_order(incident_.body_text, incident_.language, source_.path);
+    order_ = detect_day_order(body_text_, incident_.language, source_.path);
   }
 
   void read_id() {
@@ -900,6 +901,7 @@ class Extractor {
   diag::Diagnostics& diagnostics_;
   const Outline outline_;
   model::Incident incident_;
+  std::string body_text_;  // the body as plain text, for language and date detection (incident_ keeps it deflated)
   DayOrder order_ = DayOrder::MonthFirst;
   std::vector<DateSource> date_sources_;
   std::optional<model::TimePoint> start_fm_;

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/compressed_text.h"
 #include "model/time_point.h"
 #include "model/vocabulary.h"
 
@@ -101,8 +102,8 @@ struct Incident {
   std::vector<DeclaredCause> declared_causes;
   bool declared_causes_replace = false;  // front matter `causes_override: true`
   std::string language = "en";           // ISO 639-1: front matter `lang`, else detected
-  std::string body_html;                 // the rendered Markdown body
-  std::string body_text;                 // the body as plain text, for search
+  CompressedText body_html;              // the rendered Markdown body
+  CompressedText body_text;              // the body as plain text, for search
   std::vector<Passage> passages;         // the body line by line, by section
   std::map<Field, Origin> provenance;
 };

@@ -85,7 +85,7 @@ void render_incident_pages(const model::Site& site, const model::Settings& setti
   std::vector<std::string> written(site.incidents.size());  // each page's path, once it is written
   parallel::for_each_index_by_worker(site.incidents.size(), jobs, [&](std::size_t worker, std::size_t i) {
     const model::AnalyzedIncident& entry = site.incidents[i];
-    auto [body, missing] = link_postmortems(entry.incident.body_html, entry.incident.source, site);
+    auto [body, missing] = link_postmortems(entry.incident.body_html.text(), entry.incident.source, site);
     View view = incident_view(site, entry, settings);
     put(view, "body_html", std::move(body));
     const std::string path = model::incident_url(entry.incident) + "index.html";

@@ -339,7 +339,6 @@ View incident_view(const model::Site& site, const model::AnalyzedIncident& entry
   put(view, "has_causes", !entry.causes.empty());
   put(view, "related", related_rows(site, entry, root));
   put(view, "has_related", !entry.related.empty());
-  put(view, "body_html", incident.body_html);  // links between postmortems: see render_site()
   list earlier;
   for (const auto& e : entry.earlier_open_actions) {
     const auto* other = site.find(e.incident_id);

@@ -39,6 +39,8 @@ View page_view(const model::Settings& settings, const std::string& root, const s
 View incident_row(const model::AnalyzedIncident& entry, const std::string& root);
 
 View index_view(const model::Site& site, const model::Settings& settings);
+// Everything but "body_html": render_site() adds the body once its links between postmortems
+// are resolved (link_postmortems).
 View incident_view(const model::Site& site, const model::AnalyzedIncident& entry, const model::Settings& settings);
 View causes_index_view(const model::Site& site, const model::Settings& settings);
 View cause_view(const model::Site& site, const model::CauseOccurrences& cause, const model::Settings& settings);
