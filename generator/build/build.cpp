@@ -76,7 +76,7 @@ diag::Diagnostics finish_diagnostics(const diag::Diagnostics& found, const std::
 // Parses and extracts every source on the worker pool. Each source reports into its own
 // sink; the sinks are merged in source order, so the diagnostics do not depend on -j.
 std::vector<model::Incident> extract_all(const std::vector<content::SourceFile>& sources, const model::Settings& settings,
-                                         unsigned jobs, diag::Diagnostics& diagnostics, progress::Progress& progress) {
+                                         extract::Body body, unsigned jobs, diag::Diagnostics& diagnostics, progress::Progress& progress) {
   struct Extracted {
     std::optional<model::Incident> incident;
     diag::Diagnostics diagnostics;
@@ -86,7 +86,7 @@ std::vector<model::Incident> extract_all(const std::vector<content::SourceFile>&
     Extracted out;
     const content::SplitDocument split = content::split_front_matter(sources[i], out.diagnostics);
     const markdown::ParsedDocument doc = markdown::parse_markdown(split.body, split.body_first_line, markdown_options);
-    out.incident = extract::extract_incident(sources[i], split, doc, settings, out.diagnostics);
+    out.incident = extract::extract_incident(sources[i], split, doc, settings, out.diagnostics, body);
     progress.advance();
     return out;
   });
@@ -174,7 +174,8 @@ AnalyzedLibrary analyze_inputs(Inputs inputs, const BuildOptions& options, diag:
   for (const auto& source : inputs.sources) library.display_paths[source.path] = source.display_path;
   clock.start("parse + extract", inputs.sources.size());
   std::vector<model::Incident> incidents =
-      analyze::assign_unique_ids(extract_all(inputs.sources, settings, options.jobs, found, clock.progress()), found);
+      analyze::assign_unique_ids(extract_all(inputs.sources, settings, options.write_output ? extract::Body::Keep : extract::Body::Drop, options.jobs, found,
+                                              clock.progress()), found);
   library.documents = inputs.sources.size();
   inputs.sources = {};
   clock.lap("parse + extract");

@@ -151,15 +151,17 @@ struct DateSource {
 class Extractor {
  public:
   Extractor(const content::SourceFile& source, const content::SplitDocument& split, const markdown::ParsedDocument& doc,
-            const model::Settings& settings, diag::Diagnostics& diagnostics)
-      : source_(source), fm_(split.front_matter), doc_(doc), settings_(settings), diagnostics_(diagnostics),
+            const model::Settings& settings, diag::Diagnostics& diagnostics, Body body)
+      : source_(source), fm_(split.front_matter), doc_(doc), settings_(settings), diagnostics_(diagnostics), body_(body),
         outline_(build_outline(doc, settings.vocabulary)) {}
 
   model::Incident run() {
     incident_.source = source_.path;
-    incident_.body_html = model::CompressedText(doc_.html);
     body_text_ = body_text();
-    incident_.body_text = model::CompressedText(body_text_);
+    if (body_ == Body::Keep) {
+      incident_.body_html = model::CompressedText(doc_.html);
+      incident_.body_text = model::CompressedText(body_text_);
+    }
     read_language();
     read_id();
     read_title();
@@ -899,6 +901,7 @@ class Extractor {
   const markdown::ParsedDocument& doc_;
   const model::Settings& settings_;
   diag::Diagnostics& diagnostics_;
+  const Body body_;
   const Outline outline_;
   model::Incident incident_;
   std::string body_text_;  // the body as plain text, for language and date detection (incident_ keeps it deflated)
@@ -920,13 +923,13 @@ bool is_empty_document(const content::SplitDocument& split, const markdown::Pars
 
 std::optional<model::Incident> extract_incident(const content::SourceFile& source, const content::SplitDocument& split,
                                                 const markdown::ParsedDocument& doc, const model::Settings& settings,
-                                                diag::Diagnostics& diagnostics) {
+                                                diag::Diagnostics& diagnostics, Body body) {
   if (is_empty_document(split, doc)) {
     diagnostics.report(diag::Level::Warning, {source.display_path, 1, 1},
                        "document is empty; write the postmortem or delete the file", "empty-document");
     return std::nullopt;
   }
-  return Extractor(source, split, doc, settings, diagnostics).run();
+  return Extractor(source, split, doc, settings, diagnostics, body).run();
 }
 
 }  // namespace pmkb::extract

@@ -12,6 +12,10 @@
 
 namespace pmkb::extract {
 
+// Whether the incident keeps its body (HTML and plain text, deflated) for render and index, or
+// drops it, as `pmkb lint` does: it renders and indexes nothing, and deflating costs CPU.
+enum class Body { Keep, Drop };
+
 // Builds the incident model of PRODUCT.md §3 from front matter first, then the body.
 // Front matter wins over inference; a disagreement between date sources is a
 // `date-conflict` warning. Fields the document does not support stay empty.
@@ -21,6 +25,6 @@ std::optional<model::Incident> extract_incident(const content::SourceFile& sourc
                                                 const content::SplitDocument& split,
                                                 const markdown::ParsedDocument& doc,
                                                 const model::Settings& settings,
-                                                diag::Diagnostics& diagnostics);
+                                                diag::Diagnostics& diagnostics, Body body = Body::Keep);
 
 }  // namespace pmkb::extract

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "extract/incident_extractor.h"
+#include "markdown/parsed_document.h"
 #include "support/fixtures.h"
 
 using namespace pmkb;
@@ -206,4 +208,31 @@ TEST_CASE("extract: T+ offsets count from the incident start", "[extract]") {
 TEST_CASE("extract: a sentence mentioning the postmortem template is not a template title", "[extract]") {
   const auto r = test::extract_text("# Cargo postmortem\n\nThe postmortem template consists of four parts:\n");
   CHECK_FALSE(r.has("template-title"));
+}
+
+TEST_CASE("extract: lint drops the body, and reads every field and problem as a build does", "[extract]") {
+  const std::string text = "# Replica lag\n\n**Date:** 2024-05-02\n\n## Root cause\n\nThe replica was misconfigured.\n\nTBD\n\n"
+                           "```\nERROR: replication slot missing\n```\n";
+  const auto extract = [&](extract::Body body) {
+    diag::Diagnostics found;
+    const auto source = content::make_source_file("a.md", "a.md", text, found);
+    const auto split = content::split_front_matter(source, found);
+    const auto doc = markdown::parse_markdown(split.body, split.body_first_line, {});
+    auto incident = extract::extract_incident(source, split, doc, model::Settings{}, found, body);
+    return std::pair{std::move(incident), diag::format_json(found.all())};
+  };
+  const auto [kept, kept_found] = extract(extract::Body::Keep);
+  const auto [dropped, dropped_found] = extract(extract::Body::Drop);
+  REQUIRE(kept);
+  REQUIRE(dropped);
+  CHECK(kept->body_html.text().find("<h2") != std::string::npos);
+  CHECK(kept->body_text.text().find("replication slot missing") != std::string::npos);
+  CHECK(dropped->body_html.empty());
+  CHECK(dropped->body_text.empty());
+  CHECK(dropped->title == kept->title);
+  CHECK(dropped->root_cause == kept->root_cause);
+  CHECK(dropped->date == kept->date);
+  CHECK(dropped->language == kept->language);
+  CHECK(dropped_found == kept_found);
+  CHECK(kept_found.find("unfilled-placeholder") != std::string::npos);
 }
