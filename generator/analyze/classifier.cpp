@@ -197,6 +197,21 @@ bool is_hedged(std::string_view lower) {
   return false;
 }
 
+}  // namespace
+
+bool states_cause(std::string_view lower) {
+  for (std::string_view cue : {"root cause", "root-cause", "the cause of", "the cause was", "was the cause", "were the cause",
+                               "primary cause", "main cause", "underlying cause", "caused by", "was due to", "were due to",
+                               "is due to", "was because", "because of", "as a result of", "resulted from", "stemmed from",
+                               "was triggered by", "were triggered by", "traced to", "traced back to", "ursache", "aufgrund",
+                               "zurückzuführen", "verursacht", "grund ist", "grund war", "grund dafür", "durch eine", "durch einen"}) {
+    if (lower.find(cue) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+namespace {
+
 // `has_cause_sections`: whether the document names its root cause, contributing factors or
 // trigger. A document that does not tells its cause in its other text, which then counts more.
 double region_weight(const model::Passage& passage, const ClassifierWeights& w, bool has_cause_sections) {
@@ -271,7 +286,13 @@ std::vector<model::CauseMatch> classify_with(const model::Incident& incident, co
       }
       const std::vector<std::size_t> found = compiled.causes_in(sentence);
       if (found.empty()) continue;
-      const double weight = base * (is_hedged(text::to_lower(sentence)) ? weights.hedged : 1.0);
+      const std::string lower = text::to_lower(sentence);
+      double weight = base;
+      if (is_hedged(lower)) {
+        weight *= weights.hedged;
+      } else if (states_cause(lower)) {
+        weight = has_cause_sections ? std::max(base, std::min(base * weights.causal, weights.summary)) : weights.cause_sections;
+      }
       for (std::size_t c : found) {
         const model::Cause& cause = taxonomy.causes[c];
         Evidence& e = evidence[cause.id];
