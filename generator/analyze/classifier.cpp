@@ -190,7 +190,7 @@ bool is_hedged(std::string_view lower) {
   for (std::string_view cue : {"suspect", "we assumed", "assumption", "was assumed", "initially thought", "first thought", "we thought", "ruled out", "rule out",
                                "not the cause", "was not the", "wasn't the", "were not the", "misleading", "red herring",
                                "no evidence", "unrelated", "rather than", "instead of", "not caused by", "hypothes",
-                               "might have been", "may have been", "could have been", "checked for", "investigated whether",
+                               "might have been", "may have been", "could have been", "seems", "seemed", "presume", "checked for", "investigated whether",
                                "did not resolve", "didn't resolve"}) {
     if (lower.find(cue) != std::string_view::npos) return true;
   }
@@ -201,8 +201,7 @@ bool is_hedged(std::string_view lower) {
 
 bool states_cause(std::string_view lower) {
   for (std::string_view cue : {"root cause", "root-cause", "the cause of", "the cause was", "was the cause", "were the cause",
-                               "primary cause", "main cause", "underlying cause", "caused by", "was due to", "were due to",
-                               "is due to", "was because", "because of", "as a result of", "resulted from", "stemmed from",
+                               "primary cause", "main cause", "underlying cause", "caused", "due to", "was because", "because of", "as a result of", "resulted from", "stemmed from",
                                "was triggered by", "were triggered by", "traced to", "traced back to", "ursache", "aufgrund",
                                "zurückzuführen", "verursacht", "grund ist", "grund war", "grund dafür", "durch eine", "durch einen"}) {
     if (lower.find(cue) != std::string_view::npos) return true;
@@ -291,7 +290,9 @@ std::vector<model::CauseMatch> classify_with(const model::Incident& incident, co
       if (is_hedged(lower)) {
         weight *= weights.hedged;
       } else if (states_cause(lower)) {
-        weight = has_cause_sections ? std::max(base, std::min(base * weights.causal, weights.summary)) : weights.cause_sections;
+        // A timeline entry that gives a cause is still a moment's account, not the analysis.
+        const double stated = passage.section == SectionKind::Timeline ? weights.summary : weights.cause_sections;
+        weight = has_cause_sections ? std::max(base, std::min(base * weights.causal, weights.summary)) : std::max(base, stated);
       }
       for (std::size_t c : found) {
         const model::Cause& cause = taxonomy.causes[c];

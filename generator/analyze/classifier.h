@@ -22,8 +22,8 @@ struct ClassifierWeights {
   double timeline = 0.25;
   double hedged = 0.2;           // factor for "suspected", "ruled out", "not the cause"...
   // A sentence that states a cause ("the root cause was", "caused by", "due to") counts as a
-  // cause section in a document that has none, and twice its region's weight (at most the
-  // summary's) in one that has.
+  // cause section in a document that has none (a timeline entry as the summary), and
+  // twice its region's weight (at most the summary's) in one that has.
   double causal = 2.0;
   double threshold = 2.0;        // minimum total score to assign a cause
   double cap = 8.0;              // a cause's score stops growing here
@@ -44,7 +44,7 @@ std::vector<std::vector<model::CauseMatch>> classify_all(const std::vector<model
                                                          const model::Settings& settings, unsigned jobs,
                                                          diag::Diagnostics& diagnostics);
 
-// True when `lower` (a lower-case sentence) states a cause: "root cause", "caused by", "due to",
+// True when `lower` (a lower-case sentence) states a cause: "root cause", "caused", "due to",
 // "because of", "was the cause", German "Ursache", "aufgrund"... Exposed for tests.
 bool states_cause(std::string_view lower);
 
