@@ -190,7 +190,7 @@ bool is_hedged(std::string_view lower) {
   for (std::string_view cue : {"suspect", "we assumed", "assumption", "was assumed", "initially thought", "first thought", "we thought", "ruled out", "rule out",
                                "not the cause", "was not the", "wasn't the", "were not the", "misleading", "red herring",
                                "no evidence", "unrelated", "rather than", "instead of", "not caused by", "hypothes",
-                               "might have been", "may have been", "could have been", "seems", "seemed", "presume", "checked for", "investigated whether",
+                               "might have been", "may have been", "could have been", "seems", "seemed", "presume", "thought to be", "is thought", "was thought", "checked for", "investigated whether",
                                "did not resolve", "didn't resolve"}) {
     if (lower.find(cue) != std::string_view::npos) return true;
   }
