@@ -92,3 +92,12 @@ TEST_CASE("classifier: look-alike wordings do not classify", "[analyze]") {
   CHECK_FALSE(has(cause_ids("# X\n\n## Root cause\n\nAt a time of a record high volatility the ratio was raised.\n"), "dns"));
   CHECK_FALSE(has(cause_ids("# X\n\n## Root cause\n\nThe vendor fixed it by rebalancing outbound phone numbers.\n"), "cluster-rebalancing"));
 }
+
+TEST_CASE("classifier: kana and kanji phrases match inside an unspaced clause", "[analyze]") {
+  const auto rule = config::parse_match_rule("(タイムゾーン|時差) & (不適切|誤り)");
+  CHECK(analyze::rule_matches(rule, "タイムゾーン変換（JSTからUTCへ）方法の不適切な選択"));
+  CHECK_FALSE(analyze::rule_matches(rule, "タイムゾーン変換の方法を確認した"));
+  // Latin words still match whole words only.
+  CHECK_FALSE(analyze::rule_matches(config::parse_match_rule("dns & fail*"), "adnsx failed"));
+  CHECK(has(cause_ids("# v1.4.0リリースで発生した障害について\n\n## 原因\n\nタイムゾーン変換方法の不適切な選択\n"), "clock-skew"));
+}
