@@ -216,7 +216,8 @@ bool is_hedged(std::string_view lower) {
   for (std::string_view cue : {"suspect", "we assumed", "assumption", "was assumed", "initially thought", "first thought", "we thought", "ruled out", "rule out",
                                "not the cause", "was not the", "wasn't the", "were not the", "misleading", "red herring",
                                "no evidence", "unrelated", "rather than", "instead of", "not caused by", "hypothes",
-                               "might have been", "may have been", "could have been", "seems", "seemed", "presume", "thought to be", "is thought", "was thought", "checked for", "investigated whether",
+                               "might have been", "may have been", "could have been", "seems", "seemed", "presume", "thought to be", "is thought", "was thought", "haven't identified", "have not identified",
+                               "not yet identified", "not been identified", "checked for", "investigated whether",
                                "did not resolve", "didn't resolve"}) {
     if (lower.find(cue) != std::string_view::npos) return true;
   }
@@ -311,7 +312,7 @@ std::vector<model::CauseMatch> classify_with(const model::Incident& incident, co
       }
       const std::vector<std::size_t> found = compiled.causes_in(sentence);
       if (found.empty()) continue;
-      const std::string lower = text::to_lower(sentence);
+      const std::string lower = lowered_for_words(sentence);  // typographic apostrophes made plain for the cues
       double weight = base;
       if (is_hedged(lower)) {
         weight *= weights.hedged;

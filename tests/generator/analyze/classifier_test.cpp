@@ -101,3 +101,10 @@ TEST_CASE("classifier: kana and kanji phrases match inside an unspaced clause", 
   CHECK_FALSE(analyze::rule_matches(config::parse_match_rule("dns & fail*"), "adnsx failed"));
   CHECK(has(cause_ids("# v1.4.0リリースで発生した障害について\n\n## 原因\n\nタイムゾーン変換方法の不適切な選択\n"), "clock-skew"));
 }
+
+TEST_CASE("classifier: hedges are recognised with typographic apostrophes", "[analyze]") {
+  // "haven’t identified" (U+2019) hedges like "haven't identified".
+  CHECK_FALSE(has(cause_ids("# X\n\n## Root cause\n\nWe haven\u2019t identified the specific configuration change that resulted in the errors.\n"),
+                  "config-change"));
+  CHECK(has(cause_ids("# X\n\n## Root cause\n\nA configuration change resulted in the errors.\n"), "config-change"));
+}
