@@ -228,7 +228,7 @@ bool is_hedged(std::string_view lower) {
 
 bool states_cause(std::string_view lower) {
   for (std::string_view cue : {"root cause", "root-cause", "the cause of", "the cause was", "was the cause", "were the cause",
-                               "primary cause", "main cause", "underlying cause", "caused", "due to", "was because", "because of", "as a result of", "resulted from", "stemmed from",
+                               "primary cause", "main cause", "underlying cause", "caused", "due to", "because", "as a result of", "resulted from", "stemmed from",
                                "was triggered by", "were triggered by", "traced to", "traced back to", "ursache", "aufgrund",
                                "zurückzuführen", "verursacht", "hängt mit", "grund ist", "grund war", "grund dafür", "原因", "durch eine", "durch einen"}) {
     if (lower.find(cue) != std::string_view::npos) return true;
