@@ -6,11 +6,15 @@
 //     are in each other's related list, which is capped and guarded by design
 //   - look-alike pairs wrongly linked by cause: they share any cause (lookalike_pairs.tsv)
 //
-//   cause_eval LABELS_DIR CORPUS_DIR [--verbose] [--regression]
+//   cause_eval LABELS_DIR CORPUS_DIR [--verbose] [--regression] [--explain PATH_PART]
+//
+// --explain prints, for every incident whose source path contains PATH_PART, each passage that
+// some rule matches (its section, and the causes with the matching sentence), then every
+// cause's total score, including those below the threshold; for tuning the taxonomy.
 //
 // Exits 1 below the floors of issue #4 (recall 85%, precision 80%, pairs 80%, look-alikes at
-// most 10%). Those are not reached yet; with --regression it exits 1 only below the levels
-// reached so far (recall 60%, precision 73%, pairs 60%, look-alikes at most 10%), so that
+// most 10%). With --regression it exits 1 below the levels reached so far, which are at or
+// above those floors (recall 85%, precision 83%, pairs 84%, look-alikes at most 8%), so that
 // CTest catches a classifier change that makes things worse, and still prints the real floors.
 #include <algorithm>
 #include <cstdio>
@@ -18,11 +22,19 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <sstream>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "analyze/classifier.h"
 #include "build/build.h"
+#include "config/settings_loader.h"
+#include "content/front_matter.h"
+#include "content/loader.h"
+#include "extract/incident_extractor.h"
+#include "markdown/parsed_document.h"
+#include "model/vocabulary.h"
 #include "text/text.h"
 
 namespace {
@@ -50,6 +62,40 @@ std::set<std::string> split_ids(const std::string& field) {
   return ids;
 }
 
+// The analysed library keeps no passages, so the document is read and extracted again.
+void explain(const std::filesystem::path& corpus, const std::string& path) {
+  std::ifstream in(corpus / path, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  const auto settings = config::default_settings();
+  const model::Taxonomy& taxonomy = settings.taxonomy;
+  diag::Diagnostics d;
+  const auto source = content::make_source_file(path, path, bytes.str(), d);
+  const auto split = content::split_front_matter(source, d);
+  const auto doc = markdown::parse_markdown(split.body, split.body_first_line, {});
+  const auto extracted = extract::extract_incident(source, split, doc, settings, d);
+  if (!extracted) return;
+  const model::Incident& incident = *extracted;
+  std::cout << "== " << path << "\n";
+  analyze::ClassifierWeights flat;
+  flat.cause_sections = flat.summary = flat.other_sections = flat.body = flat.timeline = 1.0;
+  flat.threshold = 0.01;
+  for (const model::Passage& passage : incident.passages) {
+    model::Incident one;
+    one.passages.push_back(passage);
+    one.passages.back().is_title = false;
+    for (const auto& m : analyze::classify_incident(one, taxonomy, flat)) {
+      std::cout << "  [" << (passage.is_title ? "title" : model::to_string(passage.section)) << " l." << m.line << "] "
+                << m.id << (m.score < 1.0 ? " (hedged)" : "") << ": " << m.evidence << "\n";
+    }
+  }
+  analyze::ClassifierWeights all;
+  all.threshold = 0.01;
+  std::cout << "  scores:";
+  for (const auto& m : analyze::classify_incident(incident, taxonomy, all)) std::cout << " " << m.id << "=" << m.score;
+  std::cout << "\n";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) try {
@@ -60,7 +106,9 @@ int main(int argc, char** argv) try {
   const std::filesystem::path labels = argv[1];
   const std::filesystem::path corpus = argv[2];
   bool verbose = false, regression = false;
+  std::string explain_part;
   for (int i = 3; i < argc; ++i) {
+    if (std::string(argv[i]) == "--explain" && i + 1 < argc) explain_part = argv[++i];
     verbose = verbose || std::string(argv[i]) == "--verbose";
     regression = regression || std::string(argv[i]) == "--regression";
   }
@@ -74,6 +122,12 @@ int main(int argc, char** argv) try {
   const auto library = build::analyze_content(options, ignored);
   std::map<std::string, const model::AnalyzedIncident*> by_source;
   for (const auto& entry : library.site.incidents) by_source[entry.incident.source] = &entry;
+  if (!explain_part.empty()) {
+    for (const auto& entry : library.site.incidents) {
+      if (entry.incident.source.find(explain_part) != std::string::npos) explain(corpus, entry.incident.source);
+    }
+    return 0;
+  }
   const auto causes_of = [&](const std::string& path) {
     std::set<std::string> ids;
     if (auto it = by_source.find(path); it != by_source.end()) {
@@ -135,8 +189,11 @@ int main(int argc, char** argv) try {
   std::printf("    in related lists    %5.1f%%  (%d/%d; lists are capped at 5 same-cause links)\n", pairs ? 100.0 * in_related / pairs : 0, in_related, pairs);
   std::printf("  look-alikes linked    %5.1f%%  (%d/%d, ceiling 10%%)%s\n", wrong_rate, wrongly, lookalikes, wrong_rate <= 10 ? "" : "  ABOVE CEILING");
   if (regression) {
-    const bool kept = recall >= 60 && precision >= 73 && pair_recall >= 60 && wrong_rate <= 10;
-    if (!kept) std::printf("cause classification got worse than the levels reached so far (recall 60%%, precision 73%%, pairs 60%%)\n");
+    const bool kept = recall >= 85 && precision >= 83 && pair_recall >= 84 && wrong_rate <= 8;
+    if (!kept) {
+      std::printf("cause classification got worse than the levels reached so far (recall 85%%, precision 83%%, pairs 84%%, "
+                  "look-alikes at most 8%%)\n");
+    }
     return kept ? 0 : 1;
   }
   return recall >= 85 && precision >= 80 && pair_recall >= 80 && wrong_rate <= 10 ? 0 : 1;

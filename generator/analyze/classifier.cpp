@@ -64,6 +64,18 @@ std::vector<std::string> words_of(std::string_view text) {
   return words;
 }
 
+// True when `text` holds kana or CJK ideographs (U+3040..U+30FF, U+3400..U+9FFF): scripts
+// written without spaces, where a "word" is a whole clause.
+bool has_unspaced_script(std::string_view text) {
+  for (std::size_t i = 0; i + 2 < text.size(); ++i) {
+    const auto b0 = static_cast<unsigned char>(text[i]);
+    const auto b1 = static_cast<unsigned char>(text[i + 1]);
+    if (b0 == 0xE3 && b1 >= 0x81 && b1 <= 0x83) return true;  // hiragana, katakana
+    if (b0 >= 0xE3 && b0 <= 0xE9 && !(b0 == 0xE3 && b1 < 0x90)) return true;  // CJK ideographs
+  }
+  return false;
+}
+
 bool word_matches(const std::string& pattern, std::string_view word) {
   if (!pattern.empty() && pattern.back() == '*') return word.substr(0, pattern.size() - 1) == std::string_view(pattern).substr(0, pattern.size() - 1);
   return word == pattern;
@@ -116,6 +128,15 @@ class CompiledTaxonomy {
     for (std::size_t i = 0; i < words.size(); ++i) {
       const std::string_view word = words[i];
       if (auto it = exact_.find(word); it != exact_.end()) check(it->second, words, i, hit_terms);
+      // A phrase in kana or kanji can stand anywhere inside such a clause.
+      if (!unspaced_.empty() && has_unspaced_script(word)) {
+        for (const auto& [phrase, term] : unspaced_) {
+          if (word.find(phrase) != std::string_view::npos &&
+              std::find(hit_terms.begin(), hit_terms.end(), term) == hit_terms.end()) {
+            hit_terms.push_back(term);
+          }
+        }
+      }
       // Only the lengths some prefix rule has: a 10 MB "word" costs no more than a short one.
       for (std::size_t length : prefix_lengths_) {
         if (length > word.size()) break;
@@ -153,6 +174,10 @@ class CompiledTaxonomy {
           for (std::size_t k = 0; k < tokens.size(); ++k) alt.words.push_back(tokens[k] + (prefix && k + 1 == tokens.size() ? "*" : ""));
         }
         if (alt.words.empty()) continue;
+        if (alt.words.size() == 1 && alt.words.front().back() != '*' && has_unspaced_script(alt.words.front())) {
+          unspaced_.emplace_back(alt.words.front(), term);
+          continue;
+        }
         const std::string& first = alt.words.front();
         const std::size_t index = alternatives_.size();
         alternatives_.push_back(std::move(alt));
@@ -184,18 +209,34 @@ class CompiledTaxonomy {
   WordTable exact_;
   WordTable prefix_;
   std::vector<std::size_t> prefix_lengths_;  // sorted, distinct
+  std::vector<std::pair<std::string, std::size_t>> unspaced_;  // (kana/kanji phrase, term): substring match
 };
 
 bool is_hedged(std::string_view lower) {
   for (std::string_view cue : {"suspect", "we assumed", "assumption", "was assumed", "initially thought", "first thought", "we thought", "ruled out", "rule out",
                                "not the cause", "was not the", "wasn't the", "were not the", "misleading", "red herring",
                                "no evidence", "unrelated", "rather than", "instead of", "not caused by", "hypothes",
-                               "might have been", "may have been", "could have been", "checked for", "investigated whether",
+                               "might have been", "may have been", "could have been", "seems", "seemed", "presume", "thought to be", "is thought", "was thought", "haven't identified", "have not identified",
+                               "not yet identified", "not been identified", "checked for", "investigated whether",
                                "did not resolve", "didn't resolve"}) {
     if (lower.find(cue) != std::string_view::npos) return true;
   }
   return false;
 }
+
+}  // namespace
+
+bool states_cause(std::string_view lower) {
+  for (std::string_view cue : {"root cause", "root-cause", "the cause of", "the cause was", "was the cause", "were the cause",
+                               "primary cause", "main cause", "underlying cause", "caused", "due to", "because", "as a result of", "resulted from", "stemmed from",
+                               "was triggered by", "were triggered by", "traced to", "traced back to", "ursache", "aufgrund",
+                               "zurückzuführen", "verursacht", "hängt mit", "grund ist", "grund war", "grund dafür", "原因", "durch eine", "durch einen"}) {
+    if (lower.find(cue) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+namespace {
 
 // `has_cause_sections`: whether the document names its root cause, contributing factors or
 // trigger. A document that does not tells its cause in its other text, which then counts more.
@@ -271,7 +312,15 @@ std::vector<model::CauseMatch> classify_with(const model::Incident& incident, co
       }
       const std::vector<std::size_t> found = compiled.causes_in(sentence);
       if (found.empty()) continue;
-      const double weight = base * (is_hedged(text::to_lower(sentence)) ? weights.hedged : 1.0);
+      const std::string lower = lowered_for_words(sentence);  // typographic apostrophes made plain for the cues
+      double weight = base;
+      if (is_hedged(lower)) {
+        weight *= weights.hedged;
+      } else if (states_cause(lower)) {
+        // A timeline entry that gives a cause is still a moment's account, not the analysis.
+        const double stated = passage.section == SectionKind::Timeline ? weights.summary : weights.cause_sections;
+        weight = has_cause_sections ? std::max(base, std::min(base * weights.causal, weights.summary)) : std::max(base, stated);
+      }
       for (std::size_t c : found) {
         const model::Cause& cause = taxonomy.causes[c];
         Evidence& e = evidence[cause.id];

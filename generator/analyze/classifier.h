@@ -21,6 +21,10 @@ struct ClassifierWeights {
   double body = 0.5;             // anything else
   double timeline = 0.25;
   double hedged = 0.2;           // factor for "suspected", "ruled out", "not the cause"...
+  // A sentence that states a cause ("the root cause was", "caused by", "due to") counts as a
+  // cause section in a document that has none (a timeline entry as the summary), and
+  // twice its region's weight (at most the summary's) in one that has.
+  double causal = 2.0;
   double threshold = 2.0;        // minimum total score to assign a cause
   double cap = 8.0;              // a cause's score stops growing here
 };
@@ -39,6 +43,10 @@ std::vector<model::CauseMatch> classify_incident(const model::Incident& incident
 std::vector<std::vector<model::CauseMatch>> classify_all(const std::vector<model::Incident>& incidents,
                                                          const model::Settings& settings, unsigned jobs,
                                                          diag::Diagnostics& diagnostics);
+
+// True when `lower` (a lower-case sentence) states a cause: "root cause", "caused", "due to",
+// "because of", "was the cause", German "Ursache", "aufgrund"... Exposed for tests.
+bool states_cause(std::string_view lower);
 
 // True when `sentence` (lower case) satisfies `rule`. Exposed for tests.
 bool rule_matches(const model::MatchRule& rule, std::string_view sentence);

@@ -53,3 +53,58 @@ TEST_CASE("classifier: a child cause replaces its parent, with evidence and line
   CHECK(matches[0].evidence.find("misconfiguration") != std::string::npos);
   for (const auto& m : matches) CHECK(m.id != "config-change");
 }
+
+TEST_CASE("classifier: a sentence that states a cause", "[analyze]") {
+  CHECK(analyze::states_cause("the root cause was a full disk"));
+  CHECK(analyze::states_cause("the outage was caused by an expired certificate"));
+  CHECK(analyze::states_cause("ursache war eine fehlerhafte konfiguration"));
+  CHECK_FALSE(analyze::states_cause("we restarted the database at 10:00"));
+}
+
+TEST_CASE("classifier: a stated cause counts as a cause section in a document without one", "[analyze]") {
+  // One plain mention in an ordinary section is too little; the same fact stated as the cause is enough.
+  CHECK_FALSE(has(cause_ids("# X\n\nThe site was down.\n\n## Details\n\nThe TLS certificate had expired.\n"), "certificate-expiry"));
+  CHECK(has(cause_ids("# X\n\nThe site was down.\n\n## Details\n\nThe outage was caused by an expired TLS certificate.\n"), "certificate-expiry"));
+  // A hedged statement stays weak even when it names a cause.
+  CHECK_FALSE(has(cause_ids("# X\n\nThe site was down.\n\n## Details\n\nWe suspected it was caused by an expired certificate.\n"), "certificate-expiry"));
+}
+
+TEST_CASE("classifier: common error strings and phrasings", "[analyze]") {
+  CHECK(has(cause_ids("# X\n\n## Root cause\n\nThe hub pod was OOMKilled at startup.\n"), "memory-limit"));
+  CHECK(has(cause_ids("# X\n\n## Root cause\n\nThe service hit a connection pool exhaustion on the database.\n"), "database-overload"));
+  CHECK(has(cause_ids("# X\n\n## Root cause\n\nDNS resolution failed inside the cluster.\n"), "dns"));
+  CHECK(has(cause_ids("# X\n\n## Root cause\n\ncurl: (6) Could not resolve host: api.internal\n"), "dns"));
+  CHECK(has(cause_ids("# X\n\n## Root cause\n\nThe mount failed with disk quota exceeded.\n"), "disk-full"));
+  CHECK(has(cause_ids("# X\n\n## Root cause\n\nThe drive reported unreadable sectors and blocked reads.\n"), "hardware-failure"));
+  CHECK(has(cause_ids("# X\n\n## Root cause\n\nAn API token was committed to a public repository.\n"), "security"));
+  CHECK(has(cause_ids("# X\n\n## Ursache\n\nDurch eine massive Störung bei unserem Hosting-Dienstleister war der Dienst nicht erreichbar.\n"),
+            "dependency-failure"));
+}
+
+TEST_CASE("classifier: look-alike wordings do not classify", "[analyze]") {
+  // inotify reports ENOSPC, but no disk is full.
+  const auto inotify = cause_ids("# X\n\n## Root cause\n\nThe node exhausted its inotify watches, so adding one failed with \"no space left on device\".\n");
+  CHECK_FALSE(has(inotify, "disk-full"));
+  CHECK(has(inotify, "resource-leak"));
+  // An expiry reminder is not an expired certificate.
+  CHECK_FALSE(has(cause_ids("# X\n\n## Root cause\n\nLet's Encrypt sent a warning email that the certificate would expire soon.\n"), "certificate-expiry"));
+  // "a record high" is no DNS record; "rebalancing" phone numbers is no shard migration.
+  CHECK_FALSE(has(cause_ids("# X\n\n## Root cause\n\nAt a time of a record high volatility the ratio was raised.\n"), "dns"));
+  CHECK_FALSE(has(cause_ids("# X\n\n## Root cause\n\nThe vendor fixed it by rebalancing outbound phone numbers.\n"), "cluster-rebalancing"));
+}
+
+TEST_CASE("classifier: kana and kanji phrases match inside an unspaced clause", "[analyze]") {
+  const auto rule = config::parse_match_rule("(タイムゾーン|時差) & (不適切|誤り)");
+  CHECK(analyze::rule_matches(rule, "タイムゾーン変換（JSTからUTCへ）方法の不適切な選択"));
+  CHECK_FALSE(analyze::rule_matches(rule, "タイムゾーン変換の方法を確認した"));
+  // Latin words still match whole words only.
+  CHECK_FALSE(analyze::rule_matches(config::parse_match_rule("dns & fail*"), "adnsx failed"));
+  CHECK(has(cause_ids("# v1.4.0リリースで発生した障害について\n\n## 原因\n\nタイムゾーン変換方法の不適切な選択\n"), "clock-skew"));
+}
+
+TEST_CASE("classifier: hedges are recognised with typographic apostrophes", "[analyze]") {
+  // "haven’t identified" (U+2019) hedges like "haven't identified".
+  CHECK_FALSE(has(cause_ids("# X\n\n## Root cause\n\nWe haven\u2019t identified the specific configuration change that resulted in the errors.\n"),
+                  "config-change"));
+  CHECK(has(cause_ids("# X\n\n## Root cause\n\nA configuration change resulted in the errors.\n"), "config-change"));
+}

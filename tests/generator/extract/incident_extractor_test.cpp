@@ -236,3 +236,17 @@ TEST_CASE("extract: lint drops the body, and reads every field and problem as a 
   CHECK(dropped_found == kept_found);
   CHECK(kept_found.find("unfilled-placeholder") != std::string::npos);
 }
+
+TEST_CASE("extract: 'Five whys' and 'Why this happens' headings hold the root cause, 'Leadup' the trigger", "[extract]") {
+  for (const std::string heading : {"## :mag_right: Five Why's", "## Why this happens", "## Five whys"}) {
+    const auto r = test::extract_text("# Outage\n\nThe site was down.\n\n" + heading + "\n\nThe disk was full.\n");
+    REQUIRE(r.incident);
+    CHECK(r.incident->root_cause == "The disk was full.");
+  }
+  const auto r = test::extract_text("# Outage\n\nThe site was down.\n\n## :warning: Leadup\n\nA query scanned the whole TSDB.\n");
+  REQUIRE(r.incident);
+  const bool trigger = std::any_of(r.incident->passages.begin(), r.incident->passages.end(), [](const model::Passage& p) {
+    return p.section == model::SectionKind::Trigger && p.text.find("TSDB") != std::string::npos;
+  });
+  CHECK(trigger);
+}
