@@ -64,7 +64,7 @@ class ShardWriter {
  public:
   ShardWriter(const std::map<std::string, TermData>& terms, const StaticIndexLimits& limits) : terms_(terms), limits_(limits) {}
 
-  void write(std::vector<model::OutputFile>& out, std::vector<std::string>& names) {
+  void write(const StaticIndexSink& out, std::vector<std::string>& names) {
     std::vector<std::pair<std::string, const std::string*>> words;  // word -> term
     for (const auto& [term, data] : terms_) {
       for (const auto& word : data.words) words.emplace_back(word, &term);
@@ -76,21 +76,21 @@ class ShardWriter {
  private:
   using Words = std::vector<std::pair<std::string, const std::string*>>;
 
-  void file(const Words& words, std::size_t length, std::vector<model::OutputFile>& out, std::vector<std::string>& names) {
+  void file(const Words& words, std::size_t length, const StaticIndexSink& out, std::vector<std::string>& names) {
     std::map<std::string, Words> by_prefix;
     for (const auto& entry : words) by_prefix[prefix_name(entry.first, length)].push_back(entry);
     for (const auto& [prefix, group] : by_prefix) {
       std::string bytes = shard(group);
       if (bytes.size() <= limits_.max_shard_bytes || length >= limits_.max_prefix) {
         names.push_back(prefix);
-        out.push_back({"search/terms/" + prefix + ".json", std::move(bytes)});
+        out({"search/terms/" + prefix + ".json", std::move(bytes)});
         continue;
       }
       Words kept;
       Words deeper;
       for (const auto& entry : group) (prefix_name(entry.first, length + 1) == prefix ? kept : deeper).push_back(entry);
       names.push_back(prefix);
-      out.push_back({"search/terms/" + prefix + ".json", shard(kept)});
+      out({"search/terms/" + prefix + ".json", shard(kept)});
       file(deeper, length + 1, out, names);
     }
   }
@@ -142,7 +142,7 @@ Json word_synonyms(const Xapian::Database& db, const std::map<std::string, TermD
 
 }  // namespace
 
-std::vector<model::OutputFile> build_static_index(const std::filesystem::path& db_dir, const StaticIndexLimits& limits) {
+void build_static_index(const std::filesystem::path& db_dir, const StaticIndexSink& out, const StaticIndexLimits& limits) {
   const Xapian::Database db(db_dir.string());
   const double doc_count = db.get_doccount();
   const double avlength = std::max(1.0, db.get_avlength());
@@ -181,7 +181,6 @@ std::vector<model::OutputFile> build_static_index(const std::filesystem::path& d
     }
   }
 
-  std::vector<model::OutputFile> out;
   std::vector<std::string> shard_names;
   ShardWriter(terms, limits).write(out, shard_names);
 
@@ -201,19 +200,24 @@ std::vector<model::OutputFile> build_static_index(const std::filesystem::path& d
   Json facet_names = Json::array();
   for (const auto& [facet, values] : facets) {
     facet_names.push_back(facet);
-    out.push_back({"search/filters/" + facet + ".json", Json(values).dump(-1, ' ', false, Json::error_handler_t::replace)});
+    out({"search/filters/" + facet + ".json", Json(values).dump(-1, ' ', false, Json::error_handler_t::replace)});
   }
   for (const auto& [docid, n] : number) {
-    out.push_back({"search/docs/" + std::to_string(n) + ".json",
+    out({"search/docs/" + std::to_string(n) + ".json",
                    doc_fragment(db.get_document(docid), limits).dump(-1, ' ', false, Json::error_handler_t::replace)});
   }
   std::sort(shard_names.begin(), shard_names.end());
   const Json meta = {{"version", kFormatVersion}, {"documents", static_cast<int>(doc_count)}, {"shards", shard_names},
                      {"facets", facet_names}, {"coordination_boost", schema::kCoordinationBoost},
                      {"synonyms", word_synonyms(db, terms)}};
-  out.push_back({"search/meta.json", meta.dump(-1, ' ', false, Json::error_handler_t::replace)});
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
-  return out;
+  out({"search/meta.json", meta.dump(-1, ' ', false, Json::error_handler_t::replace)});
+}
+
+std::vector<model::OutputFile> build_static_index(const std::filesystem::path& db_dir, const StaticIndexLimits& limits) {
+  std::vector<model::OutputFile> files;
+  build_static_index(db_dir, [&files](model::OutputFile file) { files.push_back(std::move(file)); }, limits);
+  std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+  return files;
 }
 
 }  // namespace pmkb::search

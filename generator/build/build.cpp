@@ -74,8 +74,10 @@ diag::Diagnostics finish_diagnostics(const diag::Diagnostics& found, const std::
 }
 
 // Parses and extracts every source on the worker pool. Each source reports into its own
-// sink; the sinks are merged in source order, so the diagnostics do not depend on -j.
-std::vector<model::Incident> extract_all(const std::vector<content::SourceFile>& sources, const model::Settings& settings,
+// sink; the sinks are merged in source order, so the diagnostics do not depend on -j. Each
+// source's text is released once it is extracted, so that the library's text and its model
+// are not both in memory whole.
+std::vector<model::Incident> extract_all(std::vector<content::SourceFile> sources, const model::Settings& settings,
                                          extract::Body body, unsigned jobs, diag::Diagnostics& diagnostics, progress::Progress& progress) {
   struct Extracted {
     std::optional<model::Incident> incident;
@@ -87,6 +89,7 @@ std::vector<model::Incident> extract_all(const std::vector<content::SourceFile>&
     const content::SplitDocument split = content::split_front_matter(sources[i], out.diagnostics);
     const markdown::ParsedDocument doc = markdown::parse_markdown(split.body, split.body_first_line, markdown_options);
     out.incident = extract::extract_incident(sources[i], split, doc, settings, out.diagnostics, body);
+    std::string().swap(sources[i].text);
     progress.advance();
     return out;
   });
@@ -114,8 +117,9 @@ std::string binary_identity() {
 }
 
 // Render and index run side by side, each on the worker pool; pages go to the staging
-// directory as they are rendered. The caller swaps it into place.
-std::size_t write_site(const model::Site& site, const model::Settings& settings, const BuildOptions& options,
+// directory as they are rendered. Then the model is released, and the static search index is
+// made from the database alone. The caller swaps the staging directory into place.
+std::size_t write_site(model::Site site, const model::Settings& settings, const BuildOptions& options,
                        output::StagedOutput& staged, diag::Diagnostics& diagnostics, StageClock& clock) {
   clock.start("render + index");
   const render::Theme theme = render::load_theme(settings.theme, theme_override_dir(options, settings.theme), diagnostics);
@@ -139,11 +143,14 @@ std::size_t write_site(const model::Site& site, const model::Settings& settings,
   clock.lap("render + write");
   index.get();
   clock.lap("index");
+  site = {};  // most of a large build's memory
   clock.start("static index");
-  const std::vector<model::OutputFile> client_index = search::build_static_index(db_dir);
-  staged.write_all(client_index);
+  search::build_static_index(db_dir, [&](model::OutputFile file) {
+    staged.write(file);
+    ++written;
+  });
   clock.lap("static index");
-  return written + client_index.size();
+  return written;
 }
 
 // What a build reads: the settings (with the config files' bytes) and the sources.
@@ -172,12 +179,11 @@ AnalyzedLibrary analyze_inputs(Inputs inputs, const BuildOptions& options, diag:
   library.config_failed = inputs.config_failed;
   if (inputs.config_failed) return library;
   for (const auto& source : inputs.sources) library.display_paths[source.path] = source.display_path;
-  clock.start("parse + extract", inputs.sources.size());
-  std::vector<model::Incident> incidents =
-      analyze::assign_unique_ids(extract_all(inputs.sources, settings, options.write_output ? extract::Body::Keep : extract::Body::Drop, options.jobs, found,
-                                              clock.progress()), found);
   library.documents = inputs.sources.size();
-  inputs.sources = {};
+  clock.start("parse + extract", inputs.sources.size());
+  const extract::Body body = options.write_output ? extract::Body::Keep : extract::Body::Drop;
+  std::vector<model::Incident> incidents = analyze::assign_unique_ids(
+      extract_all(std::move(inputs.sources), settings, body, options.jobs, found, clock.progress()), found);
   clock.lap("parse + extract");
   clock.start("classify");
   std::vector<std::vector<model::CauseMatch>> causes = analyze::classify_all(incidents, settings, options.jobs, found);
@@ -318,7 +324,7 @@ BuildResult run_build(const BuildOptions& given) {
   }
   if (options.write_output && !library.config_failed) {
     output::StagedOutput staged(options.out_dir, !options.clean);
-    result.summary.files_written = write_site(library.site, library.settings, options, staged, found, clock);
+    result.summary.files_written = write_site(std::move(library.site), library.settings, options, staged, found, clock);
     result.diagnostics = finish_diagnostics(found, library.settings.rule_levels, library.display_paths);
     staged.write({kStateFile, build_state(fingerprint, result.summary, result.diagnostics)});
     staged.commit();

@@ -163,10 +163,6 @@ void StagedOutput::write_streamed(const std::string& path, const Producer& produ
   }
 }
 
-void StagedOutput::write_all(const std::vector<model::OutputFile>& files) {
-  for (const auto& file : files) write(file);
-}
-
 void StagedOutput::commit() {
   std::error_code ec;
   if (fs::exists(out_, ec)) {

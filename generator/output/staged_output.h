@@ -12,7 +12,6 @@
 #include <functional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "model/output_file.h"
 
@@ -40,7 +39,6 @@ class StagedOutput {
   // different files). Throws std::invalid_argument for an unsafe
   // path and std::runtime_error when the disk refuses.
   void write(const model::OutputFile& file);
-  void write_all(const std::vector<model::OutputFile>& files);
   // Writes the file at `path` from the pieces that `produce` passes to the callback it is
   // given, without holding the whole file in memory; an unchanged file is hard-linked from
   // the previous site, as write() does. Same errors as write().
