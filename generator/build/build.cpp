@@ -167,7 +167,8 @@ Inputs load_inputs(const BuildOptions& options, diag::Diagnostics& found) {
     inputs.config_failed = true;  // a broken config builds nothing
     return inputs;
   }
-  inputs.sources = content::load_content(options.content_dir, {inputs.settings.ignore, inputs.settings.max_file_bytes}, found);
+  inputs.sources =
+      content::load_content(options.content_dir, {inputs.settings.ignore, inputs.settings.max_file_bytes}, found, options.jobs);
   return inputs;
 }
 

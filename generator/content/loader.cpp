@@ -12,6 +12,7 @@
 #include <system_error>
 
 #include "content/encoding.h"
+#include "parallel/parallel.h"
 
 namespace pmkb::content {
 
@@ -219,10 +220,23 @@ std::optional<SourceFile> read_content_file(const fs::path& dir, const std::stri
   return make_source_file(rel, shown, bytes, diagnostics);
 }
 
-std::vector<SourceFile> load_content(const fs::path& dir, const LoadOptions& options, diag::Diagnostics& diagnostics) {
+std::vector<SourceFile> load_content(const fs::path& dir, const LoadOptions& options, diag::Diagnostics& diagnostics,
+                                     unsigned jobs) {
+  const std::vector<std::string> paths = find_content(dir, options, diagnostics);
+  struct Read {
+    std::optional<SourceFile> source;
+    diag::Diagnostics diagnostics;
+  };
+  std::vector<Read> read = parallel::map_indexes(paths.size(), jobs, [&](std::size_t i) {
+    Read out;
+    out.source = read_content_file(dir, paths[i], options, out.diagnostics);
+    return out;
+  });
   std::vector<SourceFile> sources;
-  for (const std::string& rel : find_content(dir, options, diagnostics)) {
-    if (auto source = read_content_file(dir, rel, options, diagnostics)) sources.push_back(std::move(*source));
+  sources.reserve(read.size());
+  for (auto& item : read) {
+    diagnostics.merge(std::move(item.diagnostics));
+    if (item.source) sources.push_back(std::move(*item.source));
   }
   return sources;
 }

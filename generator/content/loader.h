@@ -24,11 +24,12 @@ struct LoadOptions {
 };
 
 // Reads every *.md and *.markdown file under `dir`, recursively, sorted by path: find_content,
-// then read_content_file for each. Per-file problems are diagnostics at path:1:1 and the file
+// then read_content_file for each, on `jobs` threads (the result and the order of the
+// diagnostics do not depend on it). Per-file problems are diagnostics at path:1:1 and the file
 // is skipped; the rest of the library is still read. Throws std::runtime_error when `dir`
 // itself cannot be read (an environment failure).
 std::vector<SourceFile> load_content(const std::filesystem::path& dir, const LoadOptions& options,
-                                     diag::Diagnostics& diagnostics);
+                                     diag::Diagnostics& diagnostics, unsigned jobs = 1);
 
 // The Markdown files under `dir` as paths relative to it (with '/'), sorted. Hidden files and
 // folders and ignored patterns are skipped; symbolic links are never followed

@@ -72,3 +72,25 @@ TEST_CASE("loader: invalid UTF-8 is repaired with a located warning", "[content]
   CHECK(d.all()[0].where.line == 2);
   CHECK(d.all()[0].where.column == 1);
 }
+
+TEST_CASE("loader: reading on several threads gives the same files and diagnostics in the same order", "[content]") {
+  test::TempDir dir;
+  for (int i = 0; i < 60; ++i) dir.write("team-" + std::to_string(i % 7) + "/pm-" + std::to_string(i) + ".md", "# Incident " + std::to_string(i));
+  dir.write("team-1/bad.md", std::string("# Bad\n\xFF\xFE odd bytes\n"));
+  dir.write("team-3/huge.md", std::string(3000, 'x'));
+  dir.write("team-5/empty-ish.md", std::string("\0\0# nul", 7));
+  const auto load = [&](unsigned jobs) {
+    diag::Diagnostics d;
+    const auto files = content::load_content(dir.path(), {{}, 2000}, d, jobs);
+    std::vector<std::string> seen;
+    for (const auto& file : files) seen.push_back(file.path + "\n" + file.text);
+    return std::pair{seen, diag::format_json(d.all())};
+  };
+  const auto [one_files, one_diagnostics] = load(1);
+  const auto [four_files, four_diagnostics] = load(4);
+  CHECK(one_files.size() == 62);  // the file over the limit is skipped
+  CHECK(four_files == one_files);
+  CHECK(four_diagnostics == one_diagnostics);
+  CHECK(one_diagnostics.find("file-too-large") != std::string::npos);
+  CHECK(one_diagnostics.find("encoding-repaired") != std::string::npos);
+}
