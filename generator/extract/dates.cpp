@@ -382,9 +382,9 @@ std::optional<double> duration_component(std::string_view s, std::size_t& i) {
 
 std::optional<DateHit> find_date(std::string_view text, DayOrder order, std::optional<int> default_year, std::size_t from) {
   // Every date format holds a digit, so no date starts after the last one.
-  const std::size_t last_digit = text.find_last_of("0123456789");
-  if (last_digit == std::string_view::npos) return std::nullopt;
-  for (std::size_t i = from; i <= last_digit; ++i) {
+  std::size_t end = text.size();
+  while (end > from && !is_digit(text[end - 1])) --end;
+  for (std::size_t i = from; i < end; ++i) {
     if (auto hit = date_at(text, i, order, default_year)) return hit;
   }
   return std::nullopt;

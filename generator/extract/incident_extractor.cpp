@@ -845,7 +845,7 @@ class Extractor {
 
   void lint_text() {
     int placeholders = 0;
-    int blame = 0;
+    bool blame_reported = false;
     std::set<int> reported;
     for (const auto& block : doc_.blocks) {
       if (block.kind == markdown::BlockKind::Code) continue;
@@ -861,7 +861,9 @@ class Extractor {
         }
         for (std::string_view phrase : {"human error", "forgot to", "was careless", "carelessness", "negligen", "should have known",
                                         "fault of", "to blame", "blamed"}) {
-          if (lower.find(phrase) != std::string::npos && blame++ == 0) {
+          if (blame_reported) break;  // once per document
+          if (lower.find(phrase) != std::string::npos) {
+            blame_reported = true;
             warn("blame-language", line.line, "\"" + std::string(phrase) +
                  "\" reads as blame; describe what made the action possible instead (blameless postmortems)", diag::Level::Info);
           }
