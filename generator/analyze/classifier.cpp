@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <map>
 #include <unordered_map>
 
@@ -100,6 +101,58 @@ struct Term {
   bool negated = false;
 };
 
+// The first two bytes of a word, as an index into 65,536 entries.
+std::size_t lead_of(std::string_view word) {
+  return static_cast<std::size_t>(static_cast<unsigned char>(word[0])) << 8 | static_cast<unsigned char>(word[1]);
+}
+
+// Filters in front of the word tables, so that most words of a sentence are ruled out without
+// being hashed. Exact words: the first two bytes of the keys (one-byte keys apart). Prefixes:
+// for each first two bytes, the lengths of the prefixes that start with them, so that a word
+// is looked up at those lengths only. A prefix shorter than two bytes or longer than 31 is
+// tried on every word.
+class LeadFilter {
+ public:
+  LeadFilter() : exact_(65536, false), prefix_lengths_(65536, 0) {}
+
+  void add_exact(std::string_view key) {
+    if (key.size() == 1) one_byte_.push_back(key[0]);
+    else if (key.size() >= 2) exact_[lead_of(key)] = true;
+  }
+  void add_prefix(std::string_view prefix) {
+    if (prefix.size() < 2 || prefix.size() > 31) always_.push_back(prefix.size());
+    else prefix_lengths_[lead_of(prefix)] |= std::uint32_t{1} << prefix.size();
+  }
+  void finish() {
+    std::sort(always_.begin(), always_.end());
+    always_.erase(std::unique(always_.begin(), always_.end()), always_.end());
+  }
+
+  bool may_be_exact(std::string_view word) const {
+    if (word.size() == 1) return std::find(one_byte_.begin(), one_byte_.end(), word[0]) != one_byte_.end();
+    return word.size() >= 2 && exact_[lead_of(word)];
+  }
+  // Calls try_length(n) for each prefix length n, at most the word's size, worth a lookup.
+  template <class Try>
+  void prefix_lengths(std::string_view word, Try&& try_length) const {
+    for (std::size_t length : always_) {
+      if (length <= word.size()) try_length(length);
+    }
+    if (word.size() < 2) return;
+    for (std::uint32_t mask = prefix_lengths_[lead_of(word)]; mask != 0; mask &= mask - 1) {
+      const auto length = static_cast<std::size_t>(__builtin_ctz(mask));
+      if (length > word.size()) break;
+      try_length(length);
+    }
+  }
+
+ private:
+  std::vector<bool> exact_;
+  std::vector<char> one_byte_;
+  std::vector<std::uint32_t> prefix_lengths_;
+  std::vector<std::size_t> always_;
+};
+
 struct Rule {
   std::size_t cause = 0;
   std::size_t required = 0;  // terms that must match
@@ -116,8 +169,7 @@ class CompiledTaxonomy {
         add_terms(rule.none_of, r, true);
       }
     }
-    std::sort(prefix_lengths_.begin(), prefix_lengths_.end());
-    prefix_lengths_.erase(std::unique(prefix_lengths_.begin(), prefix_lengths_.end()), prefix_lengths_.end());
+    leads_.finish();
   }
 
   // The causes (indexes into the taxonomy) that some rule finds in the sentence.
@@ -127,7 +179,9 @@ class CompiledTaxonomy {
     std::vector<std::size_t> hit_terms;  // few: most sentences match nothing
     for (std::size_t i = 0; i < words.size(); ++i) {
       const std::string_view word = words[i];
-      if (auto it = exact_.find(word); it != exact_.end()) check(it->second, words, i, hit_terms);
+      if (leads_.may_be_exact(word)) {
+        if (auto it = exact_.find(word); it != exact_.end()) check(it->second, words, i, hit_terms);
+      }
       // A phrase in kana or kanji can stand anywhere inside such a clause.
       if (!unspaced_.empty() && has_unspaced_script(word)) {
         for (const auto& [phrase, term] : unspaced_) {
@@ -138,10 +192,9 @@ class CompiledTaxonomy {
         }
       }
       // Only the lengths some prefix rule has: a 10 MB "word" costs no more than a short one.
-      for (std::size_t length : prefix_lengths_) {
-        if (length > word.size()) break;
+      leads_.prefix_lengths(word, [&](std::size_t length) {
         if (auto it = prefix_.find(word.substr(0, length)); it != prefix_.end()) check(it->second, words, i, hit_terms);
-      }
+      });
     }
     if (hit_terms.empty()) return {};
     std::vector<std::size_t> required(rules_.size(), 0);
@@ -183,9 +236,11 @@ class CompiledTaxonomy {
         alternatives_.push_back(std::move(alt));
         if (first.back() == '*') {
           prefix_[first.substr(0, first.size() - 1)].push_back(index);
-          prefix_lengths_.push_back(first.size() - 1);
+          leads_.add_prefix(std::string_view(first).substr(0, first.size() - 1));
+        } else {
+          exact_[first].push_back(index);
+          leads_.add_exact(first);
         }
-        else exact_[first].push_back(index);
       }
     }
   }
@@ -208,7 +263,7 @@ class CompiledTaxonomy {
   std::vector<Alternative> alternatives_;
   WordTable exact_;
   WordTable prefix_;
-  std::vector<std::size_t> prefix_lengths_;  // sorted, distinct
+  LeadFilter leads_;
   std::vector<std::pair<std::string, std::size_t>> unspaced_;  // (kana/kanji phrase, term): substring match
 };
 

@@ -108,3 +108,16 @@ TEST_CASE("classifier: hedges are recognised with typographic apostrophes", "[an
                   "config-change"));
   CHECK(has(cause_ids("# X\n\n## Root cause\n\nA configuration change resulted in the errors.\n"), "config-change"));
 }
+
+TEST_CASE("classifier: one-letter words, one-letter prefixes and very long prefixes still match", "[analyze]") {
+  // The word tables are filtered by each word's first two bytes; these keys fall outside that.
+  CHECK(analyze::rule_matches(config::parse_match_rule("a record"), "we deleted a record by mistake"));
+  CHECK_FALSE(analyze::rule_matches(config::parse_match_rule("a record"), "the record was kept"));
+  CHECK(analyze::rule_matches(config::parse_match_rule("x* & expired"), "the x509 cert expired"));
+  const std::string long_prefix(40, 'q');
+  CHECK(analyze::rule_matches(config::parse_match_rule(long_prefix + "*"), "a " + long_prefix + "zz word"));
+  CHECK_FALSE(analyze::rule_matches(config::parse_match_rule(long_prefix + "*"), "a " + long_prefix.substr(1) + " word"));
+  CHECK(analyze::rule_matches(config::parse_match_rule("ab*"), "abandoned node"));
+  CHECK(analyze::rule_matches(config::parse_match_rule("ab"), "ab"));
+  CHECK_FALSE(analyze::rule_matches(config::parse_match_rule("ab"), "abc"));
+}
