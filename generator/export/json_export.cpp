@@ -137,10 +137,4 @@ void export_json(const model::Site& site, const std::function<void(std::string_v
   append("\n}\n");
 }
 
-std::string export_json(const model::Site& site) {
-  std::string out;
-  export_json(site, [&out](std::string_view piece) { out += piece; });
-  return out;
-}
-
 }  // namespace pmkb::exporter

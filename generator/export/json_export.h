@@ -2,18 +2,15 @@
 #pragma once
 
 #include <functional>
-#include <string>
 #include <string_view>
 
 #include "model/site.h"
 
 namespace pmkb::exporter {
 
+// Hands the export to `append` a piece at a time (an incident per call), so that a library's
+// export never has to be in memory whole: at 10,000 incidents it is over 100 MB.
 // Deterministic: the same site gives the same bytes.
-std::string export_json(const model::Site& site);
-
-// The same bytes, handed to `append` a piece at a time (an incident per call), so that a
-// library's export never has to be in memory whole: at 10,000 incidents it is over 100 MB.
 void export_json(const model::Site& site, const std::function<void(std::string_view)>& append);
 
 }  // namespace pmkb::exporter
