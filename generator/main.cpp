@@ -51,7 +51,7 @@ int report(const pmkb::build::BuildResult& result, const OutputOptions& output, 
   if (output.timings) {
     for (const auto& [stage, seconds] : result.summary.stage_seconds) {
       char line[96];
-      std::snprintf(line, sizeof line, "  %-16s %8.3f s\n", stage.c_str(), seconds);
+      std::snprintf(line, sizeof line, "  %-26s %8.3f s\n", stage.c_str(), seconds);
       std::cerr << line;
     }
   }

@@ -458,24 +458,35 @@ std::vector<model::CauseMatch> classify_incident(const model::Incident& incident
   return classify_with(incident, taxonomy, CompiledTaxonomy(taxonomy), weights);
 }
 
+struct Classifier::Compiled {
+  CompiledTaxonomy taxonomy;
+};
+
+Classifier::Classifier(const model::Settings& settings)
+    : settings_(settings), compiled_(std::make_unique<const Compiled>(Compiled{CompiledTaxonomy(settings.taxonomy)})) {}
+
+Classifier::~Classifier() = default;
+
+std::vector<model::CauseMatch> Classifier::classify(const model::Incident& incident, diag::Diagnostics& diagnostics) const {
+  std::vector<model::CauseMatch> causes = causes_of(incident, settings_, compiled_->taxonomy, diagnostics);
+  if (causes.empty()) {
+    const auto it = incident.provenance.find(model::Field::RootCause);
+    const int line = it != incident.provenance.end() ? it->second.line : 1;
+    diagnostics.report(diag::Level::Info, {incident.source, line, 1},
+                       "no cause from the taxonomy matched; name one with `causes:` in the front matter, or add a rule "
+                       "under `taxonomy:` in pmkb.yaml",
+                       "no-cause");
+  }
+  return causes;
+}
+
 std::vector<std::vector<model::CauseMatch>> classify_all(const std::vector<model::Incident>& incidents,
                                                          const model::Settings& settings, unsigned jobs,
                                                          diag::Diagnostics& diagnostics) {
-  const CompiledTaxonomy compiled(settings.taxonomy);
+  const Classifier classifier(settings);
   std::vector<diag::Diagnostics> found(incidents.size());
-  std::vector<std::vector<model::CauseMatch>> out = parallel::map_indexes(incidents.size(), jobs, [&](std::size_t i) {
-    const model::Incident& incident = incidents[i];
-    std::vector<model::CauseMatch> causes = causes_of(incident, settings, compiled, found[i]);
-    if (causes.empty()) {
-      const auto it = incident.provenance.find(model::Field::RootCause);
-      const int line = it != incident.provenance.end() ? it->second.line : 1;
-      found[i].report(diag::Level::Info, {incident.source, line, 1},
-                      "no cause from the taxonomy matched; name one with `causes:` in the front matter, or add a rule "
-                      "under `taxonomy:` in pmkb.yaml",
-                      "no-cause");
-    }
-    return causes;
-  });
+  std::vector<std::vector<model::CauseMatch>> out = parallel::map_indexes(
+      incidents.size(), jobs, [&](std::size_t i) { return classifier.classify(incidents[i], found[i]); });
   for (auto& sink : found) diagnostics.merge(std::move(sink));
   return out;
 }

@@ -1,6 +1,7 @@
 // Cause classification: which taxonomy causes an incident's text gives evidence for.
 #pragma once
 
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -34,12 +35,31 @@ struct ClassifierWeights {
 std::vector<model::CauseMatch> classify_incident(const model::Incident& incident, const model::Taxonomy& taxonomy,
                                                  const ClassifierWeights& weights = {});
 
-// The causes of every incident (parallel to `incidents`): front-matter `causes:` first (they
-// replace the inferred ones with `causes_override: true`), then the inferred ones.
-// Reports `no-cause` (info) for an incident nothing explains and `cause-conflict` when front
-// matter names causes but the root cause reads like another one. Diagnostics name the
-// incident's source path (relative to the content directory).
-// Runs on `jobs` threads; the result and the diagnostics' order do not depend on `jobs`.
+// Classifies incidents one at a time against settings.taxonomy, compiled once. Thread-safe:
+// one Classifier serves every worker. `settings` must outlive it.
+//
+// classify() gives the causes of `incident`: front-matter `causes:` first (they replace the
+// inferred ones with `causes_override: true`), then the inferred ones. It reports `no-cause`
+// (info) for an incident nothing explains and `cause-conflict` when front matter names
+// causes but the root cause reads like another one. Diagnostics name the incident's source
+// path (relative to the content directory). Only the incident's passages and front matter
+// are read, so passages may be released once it returns.
+class Classifier {
+ public:
+  explicit Classifier(const model::Settings& settings);
+  ~Classifier();
+  Classifier(const Classifier&) = delete;
+  Classifier& operator=(const Classifier&) = delete;
+  std::vector<model::CauseMatch> classify(const model::Incident& incident, diag::Diagnostics& diagnostics) const;
+
+ private:
+  struct Compiled;
+  const model::Settings& settings_;
+  std::unique_ptr<const Compiled> compiled_;
+};
+
+// Classifier::classify for every incident (parallel to `incidents`), on `jobs` threads; the
+// result and the diagnostics' order do not depend on `jobs`.
 std::vector<std::vector<model::CauseMatch>> classify_all(const std::vector<model::Incident>& incidents,
                                                          const model::Settings& settings, unsigned jobs,
                                                          diag::Diagnostics& diagnostics);

@@ -73,33 +73,48 @@ diag::Diagnostics finish_diagnostics(const diag::Diagnostics& found, const std::
   return out;
 }
 
-// Parses and extracts every source on the worker pool. Each source reports into its own
-// sink; the sinks are merged in source order, so the diagnostics do not depend on -j. Each
-// source's text is released once it is extracted, so that the library's text and its model
-// are not both in memory whole.
-std::vector<model::Incident> extract_all(std::vector<content::SourceFile> sources, const model::Settings& settings,
-                                         extract::Body body, unsigned jobs, diag::Diagnostics& diagnostics, progress::Progress& progress) {
+// The model of the sources, with each incident's causes (parallel to `incidents`).
+struct Extraction {
+  std::vector<model::Incident> incidents;
+  std::vector<std::vector<model::CauseMatch>> causes;
+};
+
+// Parses, extracts and classifies every source on the worker pool. Each source reports into
+// its own sink; the sinks are merged in source order, so the diagnostics do not depend on -j.
+// Each source's text is released once it is extracted, and its passages once it is
+// classified, so that the library's text and its model are not both in memory whole.
+Extraction extract_all(std::vector<content::SourceFile> sources, const model::Settings& settings, extract::Body body,
+                       unsigned jobs, diag::Diagnostics& diagnostics, progress::Progress& progress) {
   struct Extracted {
     std::optional<model::Incident> incident;
+    std::vector<model::CauseMatch> causes;
     diag::Diagnostics diagnostics;
   };
   const markdown::MarkdownOptions markdown_options{settings.unsafe_html};
+  const analyze::Classifier classifier(settings);
   std::vector<Extracted> extracted = parallel::map_indexes(sources.size(), jobs, [&](std::size_t i) {
     Extracted out;
     const content::SplitDocument split = content::split_front_matter(sources[i], out.diagnostics);
     const markdown::ParsedDocument doc = markdown::parse_markdown(split.body, split.body_first_line, markdown_options);
     out.incident = extract::extract_incident(sources[i], split, doc, settings, out.diagnostics, body);
     std::string().swap(sources[i].text);
+    if (out.incident) {
+      out.causes = classifier.classify(*out.incident, out.diagnostics);
+      std::vector<model::Passage>().swap(out.incident->passages);  // the classifier's input only
+    }
     progress.advance();
     return out;
   });
-  std::vector<model::Incident> incidents;
-  incidents.reserve(extracted.size());
+  Extraction extraction;
+  extraction.incidents.reserve(extracted.size());
+  extraction.causes.reserve(extracted.size());
   for (auto& item : extracted) {
     diagnostics.merge(std::move(item.diagnostics));
-    if (item.incident) incidents.push_back(std::move(*item.incident));
+    if (!item.incident) continue;
+    extraction.incidents.push_back(std::move(*item.incident));
+    extraction.causes.push_back(std::move(item.causes));
   }
-  return incidents;
+  return extraction;
 }
 
 std::optional<fs::path> theme_override_dir(const BuildOptions& options, const std::string& theme) {
@@ -181,14 +196,12 @@ AnalyzedLibrary analyze_inputs(Inputs inputs, const BuildOptions& options, diag:
   if (inputs.config_failed) return library;
   for (const auto& source : inputs.sources) library.display_paths[source.path] = source.display_path;
   library.documents = inputs.sources.size();
-  clock.start("parse + extract", inputs.sources.size());
+  clock.start("parse + extract + classify", inputs.sources.size());
   const extract::Body body = options.write_output ? extract::Body::Keep : extract::Body::Drop;
-  std::vector<model::Incident> incidents = analyze::assign_unique_ids(
-      extract_all(std::move(inputs.sources), settings, body, options.jobs, found, clock.progress()), found);
-  clock.lap("parse + extract");
-  clock.start("classify");
-  std::vector<std::vector<model::CauseMatch>> causes = analyze::classify_all(incidents, settings, options.jobs, found);
-  clock.lap("classify");
+  Extraction extraction = extract_all(std::move(inputs.sources), settings, body, options.jobs, found, clock.progress());
+  std::vector<model::Incident> incidents = analyze::assign_unique_ids(std::move(extraction.incidents), found);
+  std::vector<std::vector<model::CauseMatch>> causes = std::move(extraction.causes);
+  clock.lap("parse + extract + classify");
   // Similarity and themes report nothing: lint, which only reports, skips them.
   std::vector<model::Similarity> similarities;
   std::vector<model::Theme> themes;
