@@ -25,6 +25,7 @@
 #include "search/indexer.h"
 #include "search/static_index.h"
 #include "search/themes.h"
+#include "text/digest.h"
 
 namespace pmkb::build {
 
@@ -131,11 +132,18 @@ std::string binary_identity() {
          std::to_string(fs::last_write_time(self, ec).time_since_epoch().count());
 }
 
+// What write_site() wrote: how many files, and the incident pages' digests.
+struct Written {
+  std::size_t files = 0;
+  render::PageDigests pages;
+};
+
 // Render and index run side by side, each on the worker pool; pages go to the staging
-// directory as they are rendered. Then the model is released, and the static search index is
+// directory as they are rendered, and the incident pages that `earlier` holds unchanged are
+// kept from the previous site. Then the model is released, and the static search index is
 // made from the database alone. The caller swaps the staging directory into place.
-std::size_t write_site(model::Site site, const model::Settings& settings, const BuildOptions& options,
-                       output::StagedOutput& staged, diag::Diagnostics& diagnostics, StageClock& clock) {
+Written write_site(model::Site site, const model::Settings& settings, const BuildOptions& options, render::EarlierPages earlier,
+                   output::StagedOutput& staged, diag::Diagnostics& diagnostics, StageClock& clock) {
   clock.start("render + index");
   const render::Theme theme = render::load_theme(settings.theme, theme_override_dir(options, settings.theme), diagnostics);
   const fs::path db_dir = staged.staging_dir() / "xapian";
@@ -147,8 +155,14 @@ std::size_t write_site(model::Site site, const model::Settings& settings, const 
     staged.write(file);
     ++written;
   };
+  earlier.keep = [&](const std::string& path) {
+    if (!staged.keep(path)) return false;
+    ++written;
+    return true;
+  };
+  Written out;
   try {
-    render::render_site(site, settings, theme, options.jobs, sink, diagnostics);
+    out.pages = render::render_site(site, settings, theme, options.jobs, sink, diagnostics, earlier);
     staged.write_streamed("incidents.json", [&site](const auto& append) { exporter::export_json(site, append); });
     ++written;
   } catch (...) {
@@ -165,7 +179,8 @@ std::size_t write_site(model::Site site, const model::Settings& settings, const 
     ++written;
   });
   clock.lap("static index");
-  return written;
+  out.files = written;
+  return out;
 }
 
 // What a build reads: the settings (with the config files' bytes) and the sources.
@@ -221,27 +236,14 @@ AnalyzedLibrary analyze_inputs(Inputs inputs, const BuildOptions& options, diag:
   return library;
 }
 
-// A digest of everything the output depends on: this pmkb binary, the config files, every
-// source (path, bytes and how its path is printed) and the theme override files. Two builds
-// with the same fingerprint write the same site.
-std::string input_fingerprint(const Inputs& inputs, const BuildOptions& options) {
-  std::uint64_t digest = 0x9e3779b97f4a7c15ULL;
-  const auto mix = [&](std::string_view piece) {
-    digest ^= std::hash<std::string_view>{}(piece) + 0x9e3779b97f4a7c15ULL + (digest << 6) + (digest >> 2);
-    digest ^= piece.size();
-  };
+// A digest of what every page depends on besides the library: this pmkb binary, the config
+// files and the theme override files. Pages of a build with another environment are not kept.
+std::string environment_fingerprint(const model::Settings& settings, const BuildOptions& options) {
+  text::Digest digest;
+  digest.add(binary_identity());
+  for (const auto& [path, bytes] : settings.config_files) digest.add(path).add(bytes);
   std::error_code ec;
-  mix(binary_identity());
-  for (const auto& [path, bytes] : inputs.settings.config_files) {
-    mix(path);
-    mix(bytes);
-  }
-  for (const auto& source : inputs.sources) {
-    mix(source.path);
-    mix(source.display_path);
-    mix(source.text);
-  }
-  if (auto themes = theme_override_dir(options, inputs.settings.theme)) {
+  if (auto themes = theme_override_dir(options, settings.theme)) {
     std::vector<fs::path> files;
     for (const auto& entry : fs::recursive_directory_iterator(*themes, ec)) {
       if (entry.is_regular_file()) files.push_back(entry.path());
@@ -249,35 +251,59 @@ std::string input_fingerprint(const Inputs& inputs, const BuildOptions& options)
     std::sort(files.begin(), files.end());
     for (const auto& file : files) {
       std::ifstream in(file, std::ios::binary);
-      mix(file.string());
-      mix(std::string(std::istreambuf_iterator<char>(in), {}));
+      digest.add(file.string()).add(std::string(std::istreambuf_iterator<char>(in), {}));
     }
   }
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(digest));
-  return hex;
+  return digest.hex();
+}
+
+// A digest of everything the output depends on: the environment and every source (path,
+// bytes and how its path is printed). Two builds with the same fingerprint write the same site.
+std::string input_fingerprint(const Inputs& inputs, const std::string& environment) {
+  text::Digest digest;
+  digest.add(environment);
+  for (const auto& source : inputs.sources) digest.add(source.path).add(source.display_path).add(source.text);
+  return digest.hex();
 }
 
 // OUT/.pmkb-state: the fingerprint of the inputs that OUT was built from, with that build's
 // summary and diagnostics, so that a build of unchanged inputs can report them again
-// without doing the work.
+// without doing the work; and the environment and incident pages' digests, so that a build
+// of changed inputs can keep the pages that did not change.
 constexpr const char* kStateFile = ".pmkb-state";
 
-std::string build_state(const std::string& fingerprint, const BuildSummary& summary, const diag::Diagnostics& diagnostics) {
-  const nlohmann::ordered_json state = {{"fingerprint", fingerprint},
-                                        {"documents", summary.documents},
-                                        {"incidents", summary.incidents},
-                                        {"causes", summary.causes},
-                                        {"recurring_causes", summary.recurring_causes},
-                                        {"diagnostics", diag::format_json(diagnostics.all())}};
-  return state.dump(1) + "\n";
+struct State {
+  std::string fingerprint;
+  std::string environment;
+  const BuildSummary& summary;
+  const diag::Diagnostics& diagnostics;
+  const render::PageDigests& pages;
+};
+
+std::string build_state(const State& state) {
+  nlohmann::ordered_json pages = nlohmann::ordered_json::object();
+  for (const auto& [path, digest] : state.pages) pages[path] = text::Digest::to_hex(digest);
+  const nlohmann::ordered_json json = {{"fingerprint", state.fingerprint},
+                                       {"environment", state.environment},
+                                       {"documents", state.summary.documents},
+                                       {"incidents", state.summary.incidents},
+                                       {"causes", state.summary.causes},
+                                       {"recurring_causes", state.summary.recurring_causes},
+                                       {"diagnostics", diag::format_json(state.diagnostics.all())},
+                                       {"pages", std::move(pages)}};
+  return json.dump(1) + "\n";
 }
 
-// The result of the build that wrote OUT, when it was built from inputs with `fingerprint`.
-std::optional<BuildResult> previous_result(const fs::path& out_dir, const std::string& fingerprint) {
+// The state that the build which wrote OUT left, or null.
+nlohmann::json read_state(const fs::path& out_dir) {
   std::ifstream in(out_dir / kStateFile, std::ios::binary);
-  if (!in) return std::nullopt;
-  const auto state = nlohmann::json::parse(in, nullptr, false);
+  if (!in) return nullptr;
+  auto state = nlohmann::json::parse(in, nullptr, false);
+  return state.is_object() ? state : nullptr;
+}
+
+// The result of the build that left `state`, when it was built from inputs with `fingerprint`.
+std::optional<BuildResult> previous_result(const nlohmann::json& state, const std::string& fingerprint) {
   if (!state.is_object() || state.value("fingerprint", "") != fingerprint) return std::nullopt;
   auto diagnostics = diag::parse_json(state.value("diagnostics", ""));
   if (!diagnostics) return std::nullopt;
@@ -316,17 +342,22 @@ BuildResult run_build(const BuildOptions& given) {
   clock.start("load");
   Inputs inputs = load_inputs(options, found);
   clock.lap("load");
+  std::string environment;
   std::string fingerprint;
   if (options.write_output && !inputs.config_failed) {
-    fingerprint = input_fingerprint(inputs, options);
+    environment = environment_fingerprint(inputs.settings, options);
+    fingerprint = input_fingerprint(inputs, environment);
     if (!options.clean) {
-      if (auto previous = previous_result(options.out_dir, fingerprint)) {
+      if (auto previous = previous_result(read_state(options.out_dir), fingerprint)) {
         previous->summary.stage_seconds = std::move(result.summary.stage_seconds);
         previous->summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         return std::move(*previous);
       }
     }
   }
+  // Taken before the work, so that a second build into OUT is refused at once.
+  std::optional<output::StagedOutput> staged;
+  if (options.write_output && !inputs.config_failed) staged.emplace(options.out_dir, !options.clean);
   AnalyzedLibrary library = analyze_inputs(std::move(inputs), options, found, clock);
   if (!library.config_failed) {
     result.summary.documents = library.documents;
@@ -336,12 +367,23 @@ BuildResult run_build(const BuildOptions& given) {
       if (cause.incident_ids.size() > 1) ++result.summary.recurring_causes;
     }
   }
-  if (options.write_output && !library.config_failed) {
-    output::StagedOutput staged(options.out_dir, !options.clean);
-    result.summary.files_written = write_site(std::move(library.site), library.settings, options, staged, found, clock);
+  if (staged) {
+    // Read under the lock: the pages it describes are the ones `staged` keeps.
+    render::EarlierPages earlier;
+    if (const nlohmann::json state = read_state(options.out_dir);
+        !options.clean && state.is_object() && state.value("environment", "") == environment) {
+      const nlohmann::json pages = state.value("pages", nlohmann::json::object());
+      for (const auto& [path, hex] : pages.items()) {
+        if (hex.is_string()) earlier.digests.emplace(path, std::strtoull(hex.get_ref<const std::string&>().c_str(), nullptr, 16));
+      }
+    }
+    Written written = write_site(std::move(library.site), library.settings, options, std::move(earlier), *staged, found, clock);
+    result.summary.files_written = written.files;
     result.diagnostics = finish_diagnostics(found, library.settings.rule_levels, library.display_paths);
-    staged.write({kStateFile, build_state(fingerprint, result.summary, result.diagnostics)});
-    staged.commit();
+    clock.start("commit");
+    staged->write({kStateFile, build_state({fingerprint, environment, result.summary, result.diagnostics, written.pages})});
+    staged->commit();
+    clock.lap("commit");
   } else {
     result.diagnostics = finish_diagnostics(found, library.settings.rule_levels, library.display_paths);
   }

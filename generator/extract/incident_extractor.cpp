@@ -11,6 +11,7 @@
 #include "extract/outline.h"
 #include "extract/severity.h"
 #include "extract/timeline.h"
+#include "text/digest.h"
 #include "text/text.h"
 
 namespace pmkb::extract {
@@ -157,6 +158,7 @@ class Extractor {
 
   model::Incident run() {
     incident_.source = source_.path;
+    incident_.source_digest = text::Digest().add(source_.text).value();
     body_text_ = body_text();
     if (body_ == Body::Keep) {
       incident_.body_html = model::CompressedText(doc_.html);

@@ -2,6 +2,7 @@
 // Plain data: no I/O and no third-party types. See PRODUCT.md §3.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -78,6 +79,9 @@ struct Incident {
   std::string id;
   std::string slug;    // the page folder name: incidents/<slug>/
   std::string source;  // path relative to the content directory, with '/'
+  // A digest of the source file's bytes (text::Digest): with the same settings and pmkb, the
+  // same bytes at the same path extract to the same incident.
+  std::uint64_t source_digest = 0;
   std::string title;
   std::optional<CivilDate> date;
   std::optional<TimePoint> start;

@@ -131,6 +131,14 @@ void StagedOutput::write(const model::OutputFile& file) {
   if (!out) throw io_error("cannot write", target);
 }
 
+bool StagedOutput::keep(const std::string& path) {
+  if (previous_.empty()) return false;
+  const fs::path target = prepare_target(path);
+  std::error_code ec;
+  if (!fs::is_regular_file(fs::symlink_status(previous_ / path, ec))) return false;
+  return ::link((previous_ / path).c_str(), target.c_str()) == 0;
+}
+
 void StagedOutput::write_streamed(const std::string& path, const Producer& produce) {
   const fs::path target = prepare_target(path);
   std::ofstream out(target, std::ios::binary | std::ios::trunc);

@@ -45,6 +45,11 @@ class StagedOutput {
   using Producer = std::function<void(const std::function<void(std::string_view)>& append)>;
   void write_streamed(const std::string& path, const Producer& produce);
 
+  // Keeps the previous site's file at `path` as it is (hard-linked, mtime and all), for a
+  // file known to be unchanged without making it again. False when there is no previous
+  // file to keep (or the link fails): the caller then writes it. Throws for an unsafe path.
+  bool keep(const std::string& path);
+
   // Atomically replaces OUT with the staging directory, then deletes the old site.
   void commit();
 

@@ -77,23 +77,32 @@ class Emitter {
 };
 
 // The incident pages, on the worker pool: each worker renders with its own compiled
-// templates, and each page reports into its own sink, merged in incident order.
-void render_incident_pages(const model::Site& site, const model::Settings& settings, const Theme& theme, unsigned jobs,
-                           const FileSink& sink, std::vector<std::string>& paths, diag::Diagnostics& diagnostics) {
+// templates, and each page reports into its own sink, merged in incident order. A page that
+// `earlier` holds with the same digest is kept instead of rendered.
+PageDigests render_incident_pages(const model::Site& site, const model::Settings& settings, const Theme& theme, unsigned jobs,
+                                  const FileSink& sink, const EarlierPages& earlier, std::vector<std::string>& paths,
+                                  diag::Diagnostics& diagnostics) {
   std::vector<PageRenderer> renderers(std::max(1u, jobs), PageRenderer(theme));
   std::vector<diag::Diagnostics> found(site.incidents.size());
   std::vector<std::string> written(site.incidents.size());  // each page's path, once it is written
+  std::vector<std::uint64_t> digests(site.incidents.size());
   parallel::for_each_index_by_worker(site.incidents.size(), jobs, [&](std::size_t worker, std::size_t i) {
     const model::AnalyzedIncident& entry = site.incidents[i];
     auto [body, missing] = link_postmortems(entry.incident.body_html.text(), entry.incident.source, site);
-    View view = incident_view(site, entry, settings);
-    put(view, "body_html", std::move(body));
     const std::string path = model::incident_url(entry.incident) + "index.html";
-    if (auto html = renderers[worker].render("incident", std::move(view), path, found[i])) {
-      sink({path, std::move(*html)});
+    digests[i] = incident_page_digest(site, entry, body);
+    const auto before = earlier.digests.find(path);
+    if (before != earlier.digests.end() && before->second == digests[i] && earlier.keep && earlier.keep(path)) {
       written[i] = path;
+    } else {
+      View view = incident_view(site, entry, settings);
+      put(view, "body_html", std::move(body));
+      if (auto html = renderers[worker].render("incident", std::move(view), path, found[i])) {
+        sink({path, std::move(*html)});
+        written[i] = path;
+      }
     }
-    constexpr std::size_t kReported = 10;  // per incident; a pasted page of links is one problem
+  constexpr std::size_t kReported = 10;  // per incident; a pasted page of links is one problem
     for (std::size_t m = 0; m < std::min(missing.size(), kReported); ++m) {
       found[i].report(diag::Level::Warning, {entry.incident.source, 1, 1},
                       "link to \"" + missing[m] + "\" names a postmortem that is not in the library, so it links nowhere; "
@@ -105,19 +114,24 @@ void render_incident_pages(const model::Site& site, const model::Settings& setti
                       "broken-link");
     }
   });
+  PageDigests made;
   for (std::size_t i = 0; i < site.incidents.size(); ++i) {
-    if (!written[i].empty()) paths.push_back(std::move(written[i]));
+    if (!written[i].empty()) {
+      made.emplace(written[i], digests[i]);
+      paths.push_back(std::move(written[i]));
+    }
     diagnostics.merge(std::move(found[i]));
   }
+  return made;
 }
 
 }  // namespace
 
-void render_site(const model::Site& site, const model::Settings& settings, const Theme& theme, unsigned jobs,
-                 const FileSink& sink, diag::Diagnostics& diagnostics) {
+PageDigests render_site(const model::Site& site, const model::Settings& settings, const Theme& theme, unsigned jobs,
+                        const FileSink& sink, diag::Diagnostics& diagnostics, const EarlierPages& earlier) {
   Emitter out(sink, theme, diagnostics);
   out.page("index", index_view(site, settings), "index.html");
-  render_incident_pages(site, settings, theme, jobs, sink, out.paths(), diagnostics);
+  PageDigests digests = render_incident_pages(site, settings, theme, jobs, sink, earlier, out.paths(), diagnostics);
   out.page("causes", causes_index_view(site, settings), "causes/index.html");
   for (const auto& cause : site.causes) out.page("cause", cause_view(site, cause, settings), "causes/" + cause.id + "/index.html");
   for (const auto& [kind, folder] : {std::pair{"service", "services"}, std::pair{"year", "years"}, std::pair{"severity", "severity"}}) {
@@ -138,6 +152,7 @@ void render_site(const model::Site& site, const model::Settings& settings, const
   std::sort(pages.begin(), pages.end());
   out.file("sitemap.xml", sitemap(pages, settings));
   for (const auto& [path, bytes] : theme.assets) out.file(path, bytes);
+  return digests;
 }
 
 }  // namespace pmkb::render

@@ -1,7 +1,10 @@
 // Stage 5, render: the analyzed site -> the HTML pages and static assets of the theme.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <map>
+#include <string>
 
 #include "diag/diagnostics.h"
 #include "model/output_file.h"
@@ -14,12 +17,25 @@ namespace pmkb::render {
 // Receives each rendered file as soon as it is ready; called from several threads at once.
 using FileSink = std::function<void(model::OutputFile)>;
 
+// What each incident page was rendered from (incident_page_digest), by its path.
+using PageDigests = std::map<std::string, std::uint64_t, std::less<>>;
+
+// The pages of an earlier build, made with the same settings, theme and pmkb. An incident page
+// whose digest is the same as then is not rendered again: keep(path) keeps the earlier file,
+// or returns false when it cannot, and the page is rendered after all. Called from several
+// threads at once.
+struct EarlierPages {
+  PageDigests digests;
+  std::function<bool(const std::string& path)> keep;
+};
+
 // Renders index.html, incidents/<slug>/index.html (on `jobs` threads), the cause, listing,
 // actions, insights, search and 404 pages, feed.xml, sitemap.xml and the theme's static
 // files, handing each to `sink` rather than keeping them: no page outlives its write.
 // Rendering errors in a template are reported as `template-error` diagnostics and the page
-// is skipped. The diagnostics do not depend on `jobs`.
-void render_site(const model::Site& site, const model::Settings& settings, const Theme& theme, unsigned jobs,
-                 const FileSink& sink, diag::Diagnostics& diagnostics);
+// is skipped. The diagnostics do not depend on `jobs`, nor on which pages `earlier` kept.
+// Returns the digests of the incident pages, for the next build's EarlierPages.
+PageDigests render_site(const model::Site& site, const model::Settings& settings, const Theme& theme, unsigned jobs,
+                        const FileSink& sink, diag::Diagnostics& diagnostics, const EarlierPages& earlier = {});
 
 }  // namespace pmkb::render

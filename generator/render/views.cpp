@@ -4,6 +4,7 @@
 #include <cctype>
 #include <map>
 
+#include "text/digest.h"
 #include "text/text.h"
 
 namespace pmkb::render {
@@ -367,6 +368,29 @@ View incident_view(const model::Site& site, const model::AnalyzedIncident& entry
   put(view, "has_recurred", !recurred.empty());
   put(view, "recurred", std::move(recurred));
   return view;
+}
+
+std::uint64_t incident_page_digest(const model::Site& site, const model::AnalyzedIncident& entry, std::string_view body_html) {
+  text::Digest digest;
+  const auto add_incident = [&](const model::Incident& incident) {
+    digest.add(incident.source_digest).add(incident.source).add(incident.id).add(incident.slug);
+  };
+  add_incident(entry.incident);
+  digest.add(body_html);
+  for (const auto& related : entry.related) {
+    digest.add(related.id).add(static_cast<std::uint64_t>(related.kind)).add(related.detail);
+    if (const auto* other = site.find(related.id)) add_incident(other->incident);
+  }
+  for (const auto& earlier : entry.earlier_open_actions) {
+    digest.add(earlier.incident_id).add(earlier.cause_id).add(earlier.action_index);
+    if (const auto* other = site.find(earlier.incident_id)) add_incident(other->incident);
+  }
+  digest.add(entry.earlier_open_total);
+  for (const auto& id : entry.recurred_after_fixes) digest.add(id);
+  // Causes come from the incident's own text and the settings, both covered; they are added
+  // all the same, so that a change to how causes are found cannot leave a page stale.
+  for (const auto& cause : entry.causes) digest.add(cause.id).add(cause.evidence).add(static_cast<std::uint64_t>(cause.line));
+  return digest.value();
 }
 
 View causes_index_view(const model::Site& site, const model::Settings& settings) {

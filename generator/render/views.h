@@ -5,7 +5,9 @@
 
 #include <kainjow/mustache.hpp>
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -42,6 +44,12 @@ View index_view(const model::Site& site, const model::Settings& settings);
 // Everything but "body_html": render_site() adds the body once its links between postmortems
 // are resolved (link_postmortems).
 View incident_view(const model::Site& site, const model::AnalyzedIncident& entry, const model::Settings& settings);
+// A digest of everything incident_view() reads, with `body_html` (the page's body as
+// link_postmortems() made it): the incident's source, id and page name, and the same of each
+// incident its page shows (related incidents, earlier open actions), and the relations
+// themselves. Settings and templates are not in it: pages are only compared between builds
+// with the same ones. Equal digests render equal pages.
+std::uint64_t incident_page_digest(const model::Site& site, const model::AnalyzedIncident& entry, std::string_view body_html);
 View causes_index_view(const model::Site& site, const model::Settings& settings);
 View cause_view(const model::Site& site, const model::CauseOccurrences& cause, const model::Settings& settings);
 

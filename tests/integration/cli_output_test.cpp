@@ -157,7 +157,7 @@ TEST_CASE("build: reports each stage and every document to the progress", "[inte
   std::vector<std::string> names;
   for (const auto& phase : progress.phases) names.push_back(phase.name);
   CHECK(names == std::vector<std::string>{"load", "parse + extract + classify", "similarity", "themes", "relate",
-                                          "render + index", "static index"});
+                                          "render + index", "static index", "commit"});
   CHECK(progress.phases[1].total == 3);
   CHECK(progress.phases[1].advanced == 3);
   CHECK_FALSE(progress.finished);  // the caller finishes it

@@ -145,6 +145,49 @@ TEST_CASE("rebuild: unchanged files keep their inode and mtime, changed ones are
   CHECK(dir.read("public/incidents/team-1-pm-5/index.html").find("Incident 5 renamed") != std::string::npos);
 }
 
+TEST_CASE("rebuild: an incident page whose inputs did not change is kept, not rendered again", "[integration][incremental]") {
+  test::TempDir dir;
+  write_library(dir, false);
+  build::BuildOptions options = test::site_build_options(dir);
+  build::run_build(options);
+  // Marks a page of the built site, so that a page rendered again shows it lost the mark.
+  const auto mark = [&](const std::string& rel) {
+    const fs::path page = options.out_dir / rel;
+    std::string bytes = dir.read("public/" + rel) + "<!-- kept -->";
+    fs::remove(page);  // a new inode: the mark must not reach the previous build's hard links
+    std::ofstream(page, std::ios::binary) << bytes;
+  };
+  const std::string untouched = "incidents/team-2-pm-6/index.html";
+  const std::string edited = "incidents/team-1-pm-5/index.html";
+  mark(untouched);
+  mark(edited);
+
+  dir.write("content/team-1/pm-5.md", "# Incident 5 renamed\n\n## Root cause\n\nThe disk was full.\n");
+  build::run_build(options);
+  CHECK(dir.read("public/" + untouched).ends_with("<!-- kept -->"));
+  CHECK_FALSE(dir.read("public/" + edited).ends_with("<!-- kept -->"));
+  CHECK(dir.read("public/" + edited).find("Incident 5 renamed") != std::string::npos);
+
+  // A page missing from the previous site is rendered.
+  fs::remove(options.out_dir / untouched);
+  dir.write("content/team-1/pm-5.md", "# Incident 5 renamed twice\n");
+  build::run_build(options);
+  CHECK(dir.read("public/" + untouched).find("Incident 6") != std::string::npos);
+
+  // Another config renders every page again.
+  dir.write("content/pmkb.yaml", "title: Renamed library\n");
+  build::run_build(options);
+  CHECK_FALSE(dir.read("public/" + untouched).ends_with("<!-- kept -->"));
+  CHECK(dir.read("public/" + untouched).find("Renamed library") != std::string::npos);
+
+  // So does --clean.
+  mark(untouched);
+  dir.write("content/team-1/pm-5.md", "# Incident 5 renamed three times\n");
+  options.clean = true;
+  build::run_build(options);
+  CHECK_FALSE(dir.read("public/" + untouched).ends_with("<!-- kept -->"));
+}
+
 TEST_CASE("rebuild: unchanged inputs are not rebuilt, and report the same diagnostics", "[integration][incremental]") {
   test::TempDir dir;
   write_library(dir, false);
@@ -187,6 +230,11 @@ TEST_CASE("rebuild: after add, edit, rename and delete, the site equals a clean 
       [&] { dir.write("content/team-1/pm-5.md", "# Edited\n\n## Root cause\n\nA certificate expired.\n"); },
       [&] { fs::rename(dir.path() / "content/team-2/pm-6.md", dir.path() / "content/team-2/renamed.md"); },
       [&] { fs::remove(dir.path() / "content/team-3/pm-7.md"); },
+      // A page's links to other postmortems follow them: linked, then the target gone.
+      [&] { dir.write("content/team-0/links.md", "# Links\n\nSee [the new one](../team-9/new.md).\n"); },
+      [&] { fs::remove(dir.path() / "content/team-9/new.md"); },
+      // Pages that list an incident as related show its new title.
+      [&] { dir.write("content/team-1/pm-9.md", "# Retitled incident 9\n\n## Root cause\n\nReplication was misconfigured.\n"); },
   };
   for (std::size_t step = 0; step < steps.size(); ++step) {
     steps[step]();
