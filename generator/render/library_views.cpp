@@ -216,37 +216,45 @@ View actions_view(const model::Site& site, const model::Settings& settings) {
   const std::string root = "../";
   View view = page_view(settings, root, "Action items");
   const auto newest = newest_date(site);
-  list rows;
+  std::vector<std::pair<const model::AnalyzedIncident*, std::size_t>> items;  // (incident, action index)
   std::set<std::string> owners;
   std::set<std::string> services;
   int open = 0, done = 0, unknown = 0;
   for (const auto& entry : site.incidents) {
-    const auto& incident = entry.incident;
-    std::string service_list;
-    for (const auto& s : incident.services) {
-      service_list += (service_list.empty() ? "" : ", ") + s;
-      services.insert(s);
+    services.insert(entry.incident.services.begin(), entry.incident.services.end());
+    for (std::size_t a = 0; a < entry.incident.action_items.size(); ++a) {
+      const model::ActionItem& item = entry.incident.action_items[a];
+      if (!item.owner.empty()) owners.insert(item.owner);
+      if (item.status == model::ActionStatus::Open) ++open;
+      else if (item.status == model::ActionStatus::Done) ++done;
+      else ++unknown;
+      items.emplace_back(&entry, a);
     }
-    for (const auto& item : incident.action_items) {
+  }
+  // A large library has hundreds of thousands of actions: their rows are made as the page renders.
+  const std::size_t count = items.size();
+  put_streamed(view, "actions", count, [items = std::move(items), root, newest](std::size_t begin, std::size_t end) {
+    list rows;
+    for (std::size_t k = begin; k < end; ++k) {
+      const model::Incident& incident = items[k].first->incident;
+      const model::ActionItem& item = incident.action_items[items[k].second];
+      std::string service_list;
+      for (const auto& s : incident.services) service_list += (service_list.empty() ? "" : ", ") + s;
       View row = object{};
       put(row, "text", item.text);
       put(row, "owner", item.owner.empty() ? View(false) : View(item.owner));
       put(row, "owner_key", item.owner.empty() ? std::string("none") : text::to_lower(item.owner));
       put(row, "status", std::string(model::to_string(item.status)));
-      put(row, "service", service_list);
       put(row, "service_keys", text::to_lower(service_list));
+      put(row, "service", std::move(service_list));
       put(row, "incident_title", incident.title);
       put(row, "incident_url", root + model::incident_url(incident));
       const bool is_open = item.status == model::ActionStatus::Open;
       put(row, "age", is_open && incident.date && newest ? View(std::to_string(days_between(*incident.date, *newest)) + " d") : View(false));
-      if (!item.owner.empty()) owners.insert(item.owner);
-      if (is_open) ++open;
-      else if (item.status == model::ActionStatus::Done) ++done;
-      else ++unknown;
       rows.push_back(std::move(row));
     }
-  }
-  put(view, "actions", std::move(rows));
+    return rows;
+  });
   put(view, "open", std::to_string(open));
   put(view, "done", std::to_string(done));
   put(view, "unknown", std::to_string(unknown));

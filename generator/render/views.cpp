@@ -22,6 +22,30 @@ void put(View& object, const std::string& key, std::string value) { put(object, 
 void put(View& object, const std::string& key, const char* value) { put(object, key, make_text(value)); }
 void put(View& object, const std::string& key, bool value) { object.set(key, value); }
 
+void put_streamed(View& object, const std::string& key, std::size_t size, RowMaker rows) {
+  if (size == 0) {
+    put(object, key, list{});
+    return;
+  }
+  // One chunk's rows at a time sit under a key of their own in the page, and the section is
+  // rendered over them in the page's context: parent keys and partials resolve as before.
+  constexpr std::size_t kChunk = 1000;
+  const std::string chunk_key = "pmkb:rows:" + key;
+  put(object, chunk_key, list{});
+  View* chunk = const_cast<View*>(object.get(chunk_key));  // a map node: its address is stable
+  put(object, key, View(kainjow::mustache::lambda2([chunk, chunk_key, size, rows = std::move(rows)](
+                                                       const std::string& text, const kainjow::mustache::renderer& render) {
+    const std::string section = "{{#" + chunk_key + "}}" + text + "{{/" + chunk_key + "}}";
+    std::string out;
+    for (std::size_t begin = 0; begin < size; begin += kChunk) {
+      *chunk = make_list(rows(begin, std::min(size, begin + kChunk)));
+      out += render(section);
+    }
+    *chunk = make_list(list{});
+    return out;
+  })));
+}
+
 View make_list(kainjow::mustache::list&& items) {
   View out(View::type::list);
   const_cast<kainjow::mustache::list&>(out.list_value()) = std::move(items);
@@ -275,9 +299,11 @@ View page_view(const model::Settings& settings, const std::string& root, const s
 
 View index_view(const model::Site& site, const model::Settings& settings) {
   View view = page_view(settings, "", settings.site_title);
-  list rows;
-  for (const auto& entry : site.incidents) rows.push_back(incident_row(entry, ""));
-  put(view, "incidents", std::move(rows));
+  put_streamed(view, "incidents", site.incidents.size(), [&site](std::size_t begin, std::size_t end) {
+    list rows;
+    for (std::size_t i = begin; i < end; ++i) rows.push_back(incident_row(site.incidents[i], ""));
+    return rows;
+  });
   put(view, "incident_count", std::to_string(site.incidents.size()));
   put(view, "cause_count", std::to_string(site.causes.size()));
   // Filter links: listing pages without JavaScript, instant filters with it.

@@ -5,7 +5,9 @@
 
 #include <kainjow/mustache.hpp>
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,6 +31,14 @@ void put(View& object, const std::string& key, const char* value);
 void put(View& object, const std::string& key, bool value);
 void put(View& object, const std::string& key, const View& value) = delete;
 void put(View& object, const std::string& key, const kainjow::mustache::list& items) = delete;
+// Rows made on demand: rows(begin, end) gives the rows [begin, end).
+using RowMaker = std::function<kainjow::mustache::list(std::size_t begin, std::size_t end)>;
+// Sets `key` to a list of `size` rows that are made a chunk at a time while the page renders,
+// so that a page of 500,000 rows never holds the template data of all of them at once. A
+// template's `{{#key}}...{{/key}}` sees each row as with put(), in the page's context, and
+// `{{^key}}` works when the list is empty. `rows` may read data that outlives the view (the
+// site), and the view must not be copied.
+void put_streamed(View& object, const std::string& key, std::size_t size, RowMaker rows);
 // A list or a string as a View, moved rather than copied.
 View make_list(kainjow::mustache::list&& items);
 View make_text(std::string value);

@@ -70,3 +70,39 @@ TEST_CASE("views: index rows carry their filter values", "[render]") {
   CHECK(text_of(row, "filter_services") == "api");
   CHECK(text_of(row, "filter_causes") == "disk-full");
 }
+
+TEST_CASE("views: a streamed list renders like a list, a chunk at a time", "[render]") {
+  using kainjow::mustache::list;
+  using kainjow::mustache::mustache;
+  using kainjow::mustache::object;
+  const auto numbers = [](std::size_t size, std::size_t& largest_chunk) {
+    render::View view = object{};
+    render::put(view, "prefix", std::string("n"));
+    render::put_streamed(view, "rows", size, [&largest_chunk](std::size_t begin, std::size_t end) {
+      largest_chunk = std::max(largest_chunk, end - begin);
+      list rows;
+      for (std::size_t i = begin; i < end; ++i) {
+        render::View row = object{};
+        render::put(row, "i", std::to_string(i));
+        rows.push_back(std::move(row));
+      }
+      return rows;
+    });
+    return view;
+  };
+  // Parent keys resolve inside a row; an inverted section sees an empty list as empty.
+  mustache page("<ul>{{#rows}}<li>{{prefix}}{{i}}</li>{{/rows}}{{^rows}}none{{/rows}}</ul>");
+  std::size_t largest_chunk = 0;
+  const std::string html = page.render(numbers(2500, largest_chunk));
+  REQUIRE(page.is_valid());
+  CHECK(html.starts_with("<ul><li>n0</li><li>n1</li>"));
+  CHECK(html.ends_with("<li>n2498</li><li>n2499</li></ul>"));
+  CHECK(html.find("none") == std::string::npos);
+  std::size_t items = 0;
+  for (std::size_t at = 0; (at = html.find("<li>", at)) != std::string::npos; ++at) ++items;
+  CHECK(items == 2500);
+  CHECK(largest_chunk < 2500);  // never all rows at once
+
+  std::size_t unused = 0;
+  CHECK(page.render(numbers(0, unused)) == "<ul>none</ul>");
+}
