@@ -317,6 +317,17 @@ std::optional<BuildResult> previous_result(const nlohmann::json& state, const st
   return result;
 }
 
+// The incident pages' digests of the build that left `state`, when it ran in `environment`.
+render::PageDigests previous_pages(const nlohmann::json& state, const std::string& environment) {
+  render::PageDigests digests;
+  if (!state.is_object() || state.value("environment", "") != environment) return digests;
+  const nlohmann::json pages = state.value("pages", nlohmann::json::object());
+  for (const auto& [path, hex] : pages.items()) {
+    if (hex.is_string()) digests.emplace(path, std::strtoull(hex.get_ref<const std::string&>().c_str(), nullptr, 16));
+  }
+  return digests;
+}
+
 }  // namespace
 
 AnalyzedLibrary analyze_content(const BuildOptions& given, diag::Diagnostics& found) {
@@ -370,13 +381,7 @@ BuildResult run_build(const BuildOptions& given) {
   if (staged) {
     // Read under the lock: the pages it describes are the ones `staged` keeps.
     render::EarlierPages earlier;
-    if (const nlohmann::json state = read_state(options.out_dir);
-        !options.clean && state.is_object() && state.value("environment", "") == environment) {
-      const nlohmann::json pages = state.value("pages", nlohmann::json::object());
-      for (const auto& [path, hex] : pages.items()) {
-        if (hex.is_string()) earlier.digests.emplace(path, std::strtoull(hex.get_ref<const std::string&>().c_str(), nullptr, 16));
-      }
-    }
+    if (!options.clean) earlier.digests = previous_pages(read_state(options.out_dir), environment);
     Written written = write_site(std::move(library.site), library.settings, options, std::move(earlier), *staged, found, clock);
     result.summary.files_written = written.files;
     result.diagnostics = finish_diagnostics(found, library.settings.rule_levels, library.display_paths);

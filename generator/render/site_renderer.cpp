@@ -102,7 +102,7 @@ PageDigests render_incident_pages(const model::Site& site, const model::Settings
         written[i] = path;
       }
     }
-  constexpr std::size_t kReported = 10;  // per incident; a pasted page of links is one problem
+    constexpr std::size_t kReported = 10;  // per incident; a pasted page of links is one problem
     for (std::size_t m = 0; m < std::min(missing.size(), kReported); ++m) {
       found[i].report(diag::Level::Warning, {entry.incident.source, 1, 1},
                       "link to \"" + missing[m] + "\" names a postmortem that is not in the library, so it links nowhere; "
