@@ -64,7 +64,7 @@ class ShardWriter {
  public:
   ShardWriter(const std::map<std::string, TermData>& terms, const StaticIndexLimits& limits) : terms_(terms), limits_(limits) {}
 
-  void write(const StaticIndexSink& out, std::vector<std::string>& names) {
+  void write(const model::FileSink& out, std::vector<std::string>& names) {
     std::vector<std::pair<std::string, const std::string*>> words;  // word -> term
     for (const auto& [term, data] : terms_) {
       for (const auto& word : data.words) words.emplace_back(word, &term);
@@ -76,7 +76,7 @@ class ShardWriter {
  private:
   using Words = std::vector<std::pair<std::string, const std::string*>>;
 
-  void file(const Words& words, std::size_t length, const StaticIndexSink& out, std::vector<std::string>& names) {
+  void file(const Words& words, std::size_t length, const model::FileSink& out, std::vector<std::string>& names) {
     std::map<std::string, Words> by_prefix;
     for (const auto& entry : words) by_prefix[prefix_name(entry.first, length)].push_back(entry);
     for (const auto& [prefix, group] : by_prefix) {
@@ -142,7 +142,7 @@ Json word_synonyms(const Xapian::Database& db, const std::map<std::string, TermD
 
 }  // namespace
 
-void build_static_index(const std::filesystem::path& db_dir, const StaticIndexSink& out, const StaticIndexLimits& limits) {
+void build_static_index(const std::filesystem::path& db_dir, const model::FileSink& out, const StaticIndexLimits& limits) {
   const Xapian::Database db(db_dir.string());
   const double doc_count = db.get_doccount();
   const double avlength = std::max(1.0, db.get_avlength());

@@ -17,7 +17,6 @@
 #pragma once
 
 #include <filesystem>
-#include <functional>
 #include <vector>
 
 #include "model/output_file.h"
@@ -33,8 +32,7 @@ struct StaticIndexLimits {
 // Reads the Xapian database at `db_dir` and hands each file to write under the site to `sink`
 // as soon as it is made, so that they are never all in memory (docs/ alone is a few KB per
 // incident). The files and their bytes depend only on the database; their order is fixed.
-using StaticIndexSink = std::function<void(model::OutputFile)>;
-void build_static_index(const std::filesystem::path& db_dir, const StaticIndexSink& sink, const StaticIndexLimits& limits = {});
+void build_static_index(const std::filesystem::path& db_dir, const model::FileSink& sink, const StaticIndexLimits& limits = {});
 
 // The same files, collected and sorted by path (for tests and tools).
 std::vector<model::OutputFile> build_static_index(const std::filesystem::path& db_dir, const StaticIndexLimits& limits = {});

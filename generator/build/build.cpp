@@ -151,7 +151,7 @@ Written write_site(model::Site site, const model::Settings& settings, const Buil
   if (!options.clean && fs::is_directory(options.out_dir / "xapian")) index_options.previous = options.out_dir / "xapian";
   auto index = std::async(std::launch::async, [&] { search::build_index(site, db_dir, index_options); });
   std::atomic<std::size_t> written{0};
-  const render::FileSink sink = [&](model::OutputFile file) {
+  const model::FileSink sink = [&](model::OutputFile file) {
     staged.write(file);
     ++written;
   };
@@ -174,10 +174,7 @@ Written write_site(model::Site site, const model::Settings& settings, const Buil
   clock.lap("index");
   site = {};  // most of a large build's memory
   clock.start("static index");
-  search::build_static_index(db_dir, [&](model::OutputFile file) {
-    staged.write(file);
-    ++written;
-  });
+  search::build_static_index(db_dir, sink);
   clock.lap("static index");
   out.files = written;
   return out;

@@ -57,7 +57,7 @@ class PageRenderer {
 // Hands rendered files to the sink and remembers the pages' paths for the sitemap.
 class Emitter {
  public:
-  Emitter(const FileSink& sink, const Theme& theme, diag::Diagnostics& diagnostics)
+  Emitter(const model::FileSink& sink, const Theme& theme, diag::Diagnostics& diagnostics)
       : sink_(sink), renderer_(theme), diagnostics_(diagnostics) {}
 
   void page(const std::string& template_name, View view, const std::string& path) {
@@ -70,7 +70,7 @@ class Emitter {
   std::vector<std::string>& paths() { return paths_; }
 
  private:
-  const FileSink& sink_;
+  const model::FileSink& sink_;
   PageRenderer renderer_;
   diag::Diagnostics& diagnostics_;
   std::vector<std::string> paths_;
@@ -80,7 +80,7 @@ class Emitter {
 // templates, and each page reports into its own sink, merged in incident order. A page that
 // `earlier` holds with the same digest is kept instead of rendered.
 PageDigests render_incident_pages(const model::Site& site, const model::Settings& settings, const Theme& theme, unsigned jobs,
-                                  const FileSink& sink, const EarlierPages& earlier, std::vector<std::string>& paths,
+                                  const model::FileSink& sink, const EarlierPages& earlier, std::vector<std::string>& paths,
                                   diag::Diagnostics& diagnostics) {
   std::vector<PageRenderer> renderers(std::max(1u, jobs), PageRenderer(theme));
   std::vector<diag::Diagnostics> found(site.incidents.size());
@@ -128,7 +128,7 @@ PageDigests render_incident_pages(const model::Site& site, const model::Settings
 }  // namespace
 
 PageDigests render_site(const model::Site& site, const model::Settings& settings, const Theme& theme, unsigned jobs,
-                        const FileSink& sink, diag::Diagnostics& diagnostics, const EarlierPages& earlier) {
+                        const model::FileSink& sink, diag::Diagnostics& diagnostics, const EarlierPages& earlier) {
   Emitter out(sink, theme, diagnostics);
   out.page("index", index_view(site, settings), "index.html");
   PageDigests digests = render_incident_pages(site, settings, theme, jobs, sink, earlier, out.paths(), diagnostics);

@@ -14,9 +14,6 @@
 
 namespace pmkb::render {
 
-// Receives each rendered file as soon as it is ready; called from several threads at once.
-using FileSink = std::function<void(model::OutputFile)>;
-
 // What each incident page was rendered from (incident_page_digest), by its path.
 using PageDigests = std::map<std::string, std::uint64_t, std::less<>>;
 
@@ -36,6 +33,6 @@ struct EarlierPages {
 // is skipped. The diagnostics do not depend on `jobs`, nor on which pages `earlier` kept.
 // Returns the digests of the incident pages, for the next build's EarlierPages.
 PageDigests render_site(const model::Site& site, const model::Settings& settings, const Theme& theme, unsigned jobs,
-                        const FileSink& sink, diag::Diagnostics& diagnostics, const EarlierPages& earlier = {});
+                        const model::FileSink& sink, diag::Diagnostics& diagnostics, const EarlierPages& earlier = {});
 
 }  // namespace pmkb::render
