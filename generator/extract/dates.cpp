@@ -257,10 +257,9 @@ std::optional<int> read_zone(std::string_view s, std::size_t& i, int minute_of_d
     int digits = 0;
     int value = 0;
     while (end < s.size() && (is_digit(s[end]) || s[end] == ':')) {
-      if (is_digit(s[end])) {
-        ++digits;
-        value = value * 10 + (s[end] - '0');
-      }
+      // Only a four-digit offset is read as a zone; longer runs stop counting
+      // before `value` could overflow.
+      if (is_digit(s[end]) && ++digits <= 4) value = value * 10 + (s[end] - '0');
       ++end;
     }
     if (s[j] == '-') {
@@ -583,6 +582,14 @@ std::optional<int> whole_minutes(double total) {
 }
 
 }  // namespace
+
+std::optional<int> plain_minutes(std::string_view text) {
+  if (text.empty() || text.size() > 9 || !std::all_of(text.begin(), text.end(), is_digit)) return std::nullopt;
+  int value = 0;
+  std::size_t i = 0;
+  read_number(text, i, 9, value);
+  return whole_minutes(value);
+}
 
 std::optional<int> find_duration(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {

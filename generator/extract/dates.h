@@ -59,6 +59,10 @@ std::optional<std::pair<TimeHit, TimeHit>> find_stated_window(std::string_view t
 // "1h 30m 22s" (rounded), "3 Std. 25 Min.", "2 days", "~1hr", "1.5 hours". Minutes, or nullopt.
 std::optional<int> find_duration(std::string_view text);
 
+// A bare count of minutes, as front matter writes `duration: 95`: digits only, at most
+// ten years. Minutes, or nullopt for anything else (signs, units, overflowing numbers).
+std::optional<int> plain_minutes(std::string_view text);
+
 // A duration stated in prose: "lasted 35 minutes", "for about 30 minutes", "a 2 hour outage".
 std::optional<int> find_stated_duration(std::string_view text);
 

@@ -647,7 +647,7 @@ class Extractor {
     if (const auto* v = fm({"duration", "duration_minutes", "downtime", "time_to_repair", "ttr"})) {
       const std::string value = v->text();
       std::optional<int> minutes = find_duration(value);
-      if (!minutes && !value.empty() && std::all_of(value.begin(), value.end(), ::isdigit)) minutes = std::atoi(value.c_str());
+      if (!minutes) minutes = plain_minutes(value);
       if (minutes && set(*minutes, OriginKind::FrontMatter, v->key, v->line)) return;
     }
     if (start_fm_ && end_fm_ && start_fm_->minute_of_day && end_fm_->minute_of_day) {

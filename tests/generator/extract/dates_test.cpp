@@ -47,6 +47,11 @@ TEST_CASE("times: 12 and 24 hour clocks with zones", "[extract]") {
   CHECK(t->utc_offset_minutes == -420);
   CHECK_FALSE(find_time("ratio 3:1 and version 2"));
   CHECK_FALSE(find_time("for 4h"));
+  // A run of digits after a time is no zone, however long (it once overflowed the offset).
+  t = find_time("16:00 -070000000000000000000");
+  REQUIRE(t);
+  CHECK(t->minute_of_day == 16 * 60);
+  CHECK_FALSE(t->utc_offset_minutes);
 }
 
 TEST_CASE("time windows: start and end, with the zone shared", "[extract]") {
@@ -73,6 +78,16 @@ TEST_CASE("durations: explicit amounts in several languages", "[extract]") {
   CHECK(find_duration("2 days") == 2880);
   CHECK_FALSE(find_duration("15% of requests"));
   CHECK_FALSE(find_duration("at 4:00 PM"));
+}
+
+TEST_CASE("durations: a bare count of minutes from front matter", "[extract]") {
+  CHECK(plain_minutes("95") == 95);
+  CHECK(plain_minutes("0") == 0);
+  CHECK_FALSE(plain_minutes(""));
+  CHECK_FALSE(plain_minutes("-5"));
+  CHECK_FALSE(plain_minutes("95 min"));
+  CHECK_FALSE(plain_minutes("99999999999999999999"));  // overflows an int: not read as minutes
+  CHECK_FALSE(plain_minutes("999999999"));             // over ten years
 }
 
 TEST_CASE("durations: stated in prose", "[extract]") {
