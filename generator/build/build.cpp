@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "analyze/library.h"
+#include "cache/extraction_cache.h"
 #include "config/settings_loader.h"
 #include "content/front_matter.h"
 #include "content/loader.h"
@@ -80,42 +81,71 @@ struct Extraction {
   std::vector<std::vector<model::CauseMatch>> causes;
 };
 
-// Parses, extracts and classifies every source on the worker pool. Each source reports into
-// its own sink; the sinks are merged in source order, so the diagnostics do not depend on -j.
-// Each source's text is released once it is extracted, and its passages once it is
-// classified, so that the library's text and its model are not both in memory whole.
-Extraction extract_all(std::vector<content::SourceFile> sources, const model::Settings& settings, extract::Body body,
-                       unsigned jobs, diag::Diagnostics& diagnostics, progress::Progress& progress) {
-  struct Extracted {
-    std::optional<model::Incident> incident;
-    std::vector<model::CauseMatch> causes;
-    diag::Diagnostics diagnostics;
-  };
+// One source's extraction, with the key it is cached under and its packed cache entry (when
+// the build writes a cache).
+struct Extracted {
+  std::uint64_t key = 0;
+  cache::Extraction extraction;
+  std::string packed;
+};
+
+// The key of a source in the extraction cache: what extraction reads of it besides the
+// settings (which the cache file's environment covers).
+std::uint64_t cache_key(const content::SourceFile& source) {
+  return text::Digest().add(source.path).add(source.display_path).add(source.text).value();
+}
+
+// Parses, extracts and classifies every source on the worker pool, or takes what `cached`
+// holds for it; with `pack`, each result is also packed for the next build's cache. Each
+// source reports into its own sink; the sinks are merged in source order, so the diagnostics
+// do not depend on -j or on the cache. Each source's text is released once it is extracted,
+// and its passages once it is classified, so that the library's text and its model are not
+// both in memory whole.
+std::vector<Extracted> extract_all(std::vector<content::SourceFile> sources, const model::Settings& settings, extract::Body body,
+                                   const cache::ExtractionCache& cached, bool pack, unsigned jobs, progress::Progress& progress) {
   const markdown::MarkdownOptions markdown_options{settings.unsafe_html};
   const analyze::Classifier classifier(settings);
-  std::vector<Extracted> extracted = parallel::map_indexes(sources.size(), jobs, [&](std::size_t i) {
+  return parallel::map_indexes(sources.size(), jobs, [&](std::size_t i) {
     Extracted out;
-    const content::SplitDocument split = content::split_front_matter(sources[i], out.diagnostics);
-    const markdown::ParsedDocument doc = markdown::parse_markdown(split.body, split.body_first_line, markdown_options);
-    out.incident = extract::extract_incident(sources[i], split, doc, settings, out.diagnostics, body);
-    std::string().swap(sources[i].text);
-    if (out.incident) {
-      out.causes = classifier.classify(*out.incident, out.diagnostics);
-      std::vector<model::Passage>().swap(out.incident->passages);  // the classifier's input only
+    out.key = cache_key(sources[i]);
+    if (const auto packed = cached.find(out.key)) {
+      if (std::optional<cache::Extraction> hit = cache::unpack(*packed)) {
+        std::string().swap(sources[i].text);
+        out.extraction = std::move(*hit);
+        if (pack) out.packed = *packed;
+        progress.advance();
+        return out;
+      }
     }
+    diag::Diagnostics found;
+    const content::SplitDocument split = content::split_front_matter(sources[i], found);
+    const markdown::ParsedDocument doc = markdown::parse_markdown(split.body, split.body_first_line, markdown_options);
+    std::optional<model::Incident> incident = extract::extract_incident(sources[i], split, doc, settings, found, body);
+    std::string().swap(sources[i].text);
+    if (incident) {
+      out.extraction.causes = classifier.classify(*incident, found);
+      std::vector<model::Passage>().swap(incident->passages);  // the classifier's input only
+    }
+    out.extraction.incident = std::move(incident);
+    out.extraction.diagnostics = found.all();
+    if (pack) out.packed = cache::pack(out.extraction);
     progress.advance();
     return out;
   });
-  Extraction extraction;
-  extraction.incidents.reserve(extracted.size());
-  extraction.causes.reserve(extracted.size());
+}
+
+// The extractions in source order, their diagnostics reported into `diagnostics`.
+Extraction merge_extracted(std::vector<Extracted> extracted, diag::Diagnostics& diagnostics) {
+  Extraction merged;
+  merged.incidents.reserve(extracted.size());
+  merged.causes.reserve(extracted.size());
   for (auto& item : extracted) {
-    diagnostics.merge(std::move(item.diagnostics));
-    if (!item.incident) continue;
-    extraction.incidents.push_back(std::move(*item.incident));
-    extraction.causes.push_back(std::move(item.causes));
+    for (auto& d : item.extraction.diagnostics) diagnostics.report(std::move(d));
+    if (!item.extraction.incident) continue;
+    merged.incidents.push_back(std::move(*item.extraction.incident));
+    merged.causes.push_back(std::move(item.extraction.causes));
   }
-  return extraction;
+  return merged;
 }
 
 std::optional<fs::path> theme_override_dir(const BuildOptions& options, const std::string& theme) {
@@ -199,8 +229,19 @@ Inputs load_inputs(const BuildOptions& options, diag::Diagnostics& found) {
   return inputs;
 }
 
+// The extraction cache of a build that writes OUT: what the previous build left (read under
+// the lock), and where this build's goes. Lint reads and writes none.
+constexpr const char* kCacheFile = ".pmkb-cache";
+
+struct ExtractionCacheUse {
+  cache::ExtractionCache previous;
+  std::uint64_t environment = 0;
+  output::StagedOutput* staged = nullptr;
+};
+
 // Consumes the inputs: the sources' text is released once it is extracted.
-AnalyzedLibrary analyze_inputs(Inputs inputs, const BuildOptions& options, diag::Diagnostics& found, StageClock& clock) {
+AnalyzedLibrary analyze_inputs(Inputs inputs, const BuildOptions& options, ExtractionCacheUse cache_use, diag::Diagnostics& found,
+                               StageClock& clock) {
   AnalyzedLibrary library;
   library.settings = inputs.settings;
   const model::Settings& settings = library.settings;
@@ -210,7 +251,17 @@ AnalyzedLibrary analyze_inputs(Inputs inputs, const BuildOptions& options, diag:
   library.documents = inputs.sources.size();
   clock.start("parse + extract + classify", inputs.sources.size());
   const extract::Body body = options.write_output ? extract::Body::Keep : extract::Body::Drop;
-  Extraction extraction = extract_all(std::move(inputs.sources), settings, body, options.jobs, found, clock.progress());
+  const bool write_cache = cache_use.staged != nullptr;
+  std::vector<Extracted> extracted =
+      extract_all(std::move(inputs.sources), settings, body, cache_use.previous, write_cache, options.jobs, clock.progress());
+  cache_use.previous = {};
+  if (write_cache) {
+    std::vector<std::pair<std::uint64_t, std::string_view>> entries;
+    for (const auto& item : extracted) entries.emplace_back(item.key, item.packed);
+    cache_use.staged->write_streamed(kCacheFile, [&](const auto& append) { cache::write_cache(cache_use.environment, entries, append); });
+    for (auto& item : extracted) std::string().swap(item.packed);
+  }
+  Extraction extraction = merge_extracted(std::move(extracted), found);
   std::vector<model::Incident> incidents = analyze::assign_unique_ids(std::move(extraction.incidents), found);
   std::vector<std::vector<model::CauseMatch>> causes = std::move(extraction.causes);
   clock.lap("parse + extract + classify");
@@ -233,12 +284,20 @@ AnalyzedLibrary analyze_inputs(Inputs inputs, const BuildOptions& options, diag:
   return library;
 }
 
+// A digest of what extraction depends on besides a source: this pmkb binary and the config
+// files. The extraction cache of a build with another environment is not used.
+std::uint64_t extraction_environment(const model::Settings& settings) {
+  text::Digest digest;
+  digest.add(binary_identity());
+  for (const auto& [path, bytes] : settings.config_files) digest.add(path).add(bytes);
+  return digest.value();
+}
+
 // A digest of what every page depends on besides the library: this pmkb binary, the config
 // files and the theme override files. Pages of a build with another environment are not kept.
 std::string environment_fingerprint(const model::Settings& settings, const BuildOptions& options) {
   text::Digest digest;
-  digest.add(binary_identity());
-  for (const auto& [path, bytes] : settings.config_files) digest.add(path).add(bytes);
+  digest.add(extraction_environment(settings));
   std::error_code ec;
   if (auto themes = theme_override_dir(options, settings.theme)) {
     std::vector<fs::path> files;
@@ -335,7 +394,7 @@ AnalyzedLibrary analyze_content(const BuildOptions& given, diag::Diagnostics& fo
   clock.start("load");
   Inputs inputs = load_inputs(options, found);
   clock.lap("load");
-  AnalyzedLibrary library = analyze_inputs(std::move(inputs), options, found, clock);
+  AnalyzedLibrary library = analyze_inputs(std::move(inputs), options, {}, found, clock);
   library.stage_seconds = std::move(seconds);
   return library;
 }
@@ -366,7 +425,14 @@ BuildResult run_build(const BuildOptions& given) {
   // Taken before the work, so that a second build into OUT is refused at once.
   std::optional<output::StagedOutput> staged;
   if (options.write_output && !inputs.config_failed) staged.emplace(options.out_dir, !options.clean);
-  AnalyzedLibrary library = analyze_inputs(std::move(inputs), options, found, clock);
+  ExtractionCacheUse cache_use;
+  if (staged) {
+    cache_use.environment = extraction_environment(inputs.settings);
+    // Read under the lock, like the previous pages below.
+    if (!options.clean) cache_use.previous = cache::ExtractionCache::read(options.out_dir / kCacheFile, cache_use.environment);
+    cache_use.staged = &*staged;
+  }
+  AnalyzedLibrary library = analyze_inputs(std::move(inputs), options, std::move(cache_use), found, clock);
   if (!library.config_failed) {
     result.summary.documents = library.documents;
     result.summary.incidents = library.site.incidents.size();

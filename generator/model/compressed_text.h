@@ -5,8 +5,10 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace pmkb::model {
 
@@ -20,6 +22,20 @@ class CompressedText {
   std::size_t size() const { return size_; }  // of the text, not of its deflated form
 
   bool operator==(const CompressedText&) const = default;
+
+  // The deflated bytes, and the text made again from them and the text's size (for a cache of
+  // the model; the bytes must be what deflated() gave, or text() throws).
+  const std::string& deflated() const { return deflated_; }
+  static CompressedText from_deflated(std::string deflated, std::size_t size) {
+    CompressedText out;
+    out.deflated_ = std::move(deflated);
+    out.size_ = size;
+    return out;
+  }
+
+  // The text of `size` bytes that `deflated` holds, or nullopt when the bytes are not that
+  // (never throws for bad bytes, nor allocates more than deflate could expand them to).
+  static std::optional<std::string> inflate(std::string_view deflated, std::size_t size);
 
  private:
   std::string deflated_;

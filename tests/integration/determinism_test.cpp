@@ -47,12 +47,13 @@ void write_library(const test::TempDir& dir, bool reversed) {
 
 // Every file under `root` by relative path, but the Xapian database (whose files carry a
 // random UUID; its contents are checked through the static index, which is read from it)
-// and .pmkb-state (the build's own record, naming the input paths it was built from).
+// and the build's own records, .pmkb-state and .pmkb-cache, which name the input paths it was
+// built from (the cache is compared on its own, between builds of the same folder).
 std::map<std::string, std::string> read_tree(const fs::path& root) {
   std::map<std::string, std::string> files;
   for (const auto& entry : fs::recursive_directory_iterator(root)) {
     const std::string rel = fs::relative(entry.path(), root).generic_string();
-    if (!entry.is_regular_file() || rel.starts_with("xapian/") || rel == ".pmkb-state") continue;
+    if (!entry.is_regular_file() || rel.starts_with("xapian/") || rel == ".pmkb-state" || rel == ".pmkb-cache") continue;
     std::ifstream in(entry.path(), std::ios::binary);
     files[rel] = std::string(std::istreambuf_iterator<char>(in), {});
   }
@@ -120,6 +121,10 @@ TEST_CASE("determinism: -j, file order, TZ and locale do not change a byte", "[i
   }
   require_same_tree(reference, parallel);
   require_same_tree(reference, elsewhere);
+  // The extraction cache of the same folder does not depend on -j either.
+  const std::string cache = first.read("public/.pmkb-cache");
+  CHECK(cache.starts_with("pmkb-extraction-cache"));
+  CHECK(cache == first.read("public-j4/.pmkb-cache"));
 }
 
 TEST_CASE("rebuild: unchanged files keep their inode and mtime, changed ones are rewritten", "[integration][incremental]") {
@@ -242,5 +247,19 @@ TEST_CASE("rebuild: after add, edit, rename and delete, the site equals a clean 
     build::run_build(clean);
     INFO("step " << step);
     require_same_tree(read_tree(clean.out_dir), read_tree(incremental.out_dir));
+    // The extraction cache, carried from build to build, equals a fresh one.
+    CHECK(dir.read("public/.pmkb-cache") == dir.read("clean/.pmkb-cache"));
   }
+}
+
+TEST_CASE("rebuild: a config that changes extraction is not served from the cache", "[integration][incremental]") {
+  test::TempDir dir;
+  dir.write("content/a.md", "---\nservices: [pg]\n---\n# Database down\n\n## Root cause\n\nThe disk was full.\n");
+  build::BuildOptions options = test::site_build_options(dir);
+  build::run_build(options);
+  CHECK(dir.read("public/incidents.json").find("\"pg\"") != std::string::npos);
+  dir.write("content/pmkb.yaml", "services:\n  aliases:\n    pg: postgres\n");
+  build::run_build(options);
+  CHECK(dir.read("public/incidents.json").find("\"postgres\"") != std::string::npos);
+  CHECK(dir.read("public/incidents.json").find("\"pg\"") == std::string::npos);
 }
