@@ -1,5 +1,6 @@
 #include "build/build.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 
 #include "analyze/library.h"
 #include "cache/extraction_cache.h"
@@ -81,12 +83,12 @@ struct Extraction {
   std::vector<std::vector<model::CauseMatch>> causes;
 };
 
-// One source's extraction, with the key it is cached under and its packed cache entry (when
-// the build writes a cache).
+// One source's extraction, with the key it is cached under and, when it came from the cache,
+// its packed entry there.
 struct Extracted {
   std::uint64_t key = 0;
   cache::Extraction extraction;
-  std::string packed;
+  std::string_view cached;  // into the previous cache, while it is alive
 };
 
 // The key of a source in the extraction cache: what extraction reads of it besides the
@@ -96,13 +98,12 @@ std::uint64_t cache_key(const content::SourceFile& source) {
 }
 
 // Parses, extracts and classifies every source on the worker pool, or takes what `cached`
-// holds for it; with `pack`, each result is also packed for the next build's cache. Each
-// source reports into its own sink; the sinks are merged in source order, so the diagnostics
-// do not depend on -j or on the cache. Each source's text is released once it is extracted,
-// and its passages once it is classified, so that the library's text and its model are not
-// both in memory whole.
+// holds for it. Each source reports into its own sink; the sinks are merged in source order,
+// so the diagnostics do not depend on -j or on the cache. Each source's text is released
+// once it is extracted, and its passages once it is classified, so that the library's text
+// and its model are not both in memory whole.
 std::vector<Extracted> extract_all(std::vector<content::SourceFile> sources, const model::Settings& settings, extract::Body body,
-                                   const cache::ExtractionCache& cached, bool pack, unsigned jobs, progress::Progress& progress) {
+                                   const cache::ExtractionCache& cached, unsigned jobs, progress::Progress& progress) {
   const markdown::MarkdownOptions markdown_options{settings.unsafe_html};
   const analyze::Classifier classifier(settings);
   return parallel::map_indexes(sources.size(), jobs, [&](std::size_t i) {
@@ -112,7 +113,7 @@ std::vector<Extracted> extract_all(std::vector<content::SourceFile> sources, con
       if (std::optional<cache::Extraction> hit = cache::unpack(*packed)) {
         std::string().swap(sources[i].text);
         out.extraction = std::move(*hit);
-        if (pack) out.packed = *packed;
+        out.cached = *packed;
         progress.advance();
         return out;
       }
@@ -128,9 +129,30 @@ std::vector<Extracted> extract_all(std::vector<content::SourceFile> sources, con
     }
     out.extraction.incident = std::move(incident);
     out.extraction.diagnostics = found.all();
-    if (pack) out.packed = cache::pack(out.extraction);
     progress.advance();
     return out;
+  });
+}
+
+// OUT/.pmkb-cache: each source's extraction, for the next build (cache/extraction_cache.h).
+constexpr const char* kCacheFile = ".pmkb-cache";
+
+// Writes the extraction cache for the next build: the entries taken from the previous cache as
+// they were, the others packed on the worker pool a thousand at a time, so that only that many
+// packed entries are in memory at once.
+void write_extraction_cache(const std::vector<Extracted>& extracted, std::uint64_t environment, unsigned jobs,
+                            output::StagedOutput& staged) {
+  staged.write_streamed(kCacheFile, [&](const auto& append) {
+    append(cache::file_header(environment));
+    constexpr std::size_t kChunk = 1024;
+    for (std::size_t begin = 0; begin < extracted.size(); begin += kChunk) {
+      const std::size_t count = std::min(kChunk, extracted.size() - begin);
+      const std::vector<std::string> records = parallel::map_indexes(count, jobs, [&](std::size_t i) {
+        const Extracted& item = extracted[begin + i];
+        return cache::file_record(item.key, item.cached.empty() ? cache::pack(item.extraction) : std::string(item.cached));
+      });
+      for (const auto& record : records) append(record);
+    }
   });
 }
 
@@ -229,10 +251,21 @@ Inputs load_inputs(const BuildOptions& options, diag::Diagnostics& found) {
   return inputs;
 }
 
+// Counts the distinct causes among the incidents' (`causes`), and those that recur.
+void count_causes(const std::vector<std::vector<model::CauseMatch>>& causes, AnalyzedLibrary& library) {
+  std::map<std::string_view, std::size_t> incidents_with;
+  for (const auto& matches : causes) {
+    std::set<std::string_view> ids;
+    for (const auto& match : matches) ids.insert(match.id);
+    for (std::string_view id : ids) ++incidents_with[id];
+  }
+  library.causes = incidents_with.size();
+  library.recurring_causes = static_cast<std::size_t>(
+      std::count_if(incidents_with.begin(), incidents_with.end(), [](const auto& entry) { return entry.second > 1; }));
+}
+
 // The extraction cache of a build that writes OUT: what the previous build left (read under
 // the lock), and where this build's goes. Lint reads and writes none.
-constexpr const char* kCacheFile = ".pmkb-cache";
-
 struct ExtractionCacheUse {
   cache::ExtractionCache previous;
   std::uint64_t environment = 0;
@@ -251,33 +284,27 @@ AnalyzedLibrary analyze_inputs(Inputs inputs, const BuildOptions& options, Extra
   library.documents = inputs.sources.size();
   clock.start("parse + extract + classify", inputs.sources.size());
   const extract::Body body = options.write_output ? extract::Body::Keep : extract::Body::Drop;
-  const bool write_cache = cache_use.staged != nullptr;
   std::vector<Extracted> extracted =
-      extract_all(std::move(inputs.sources), settings, body, cache_use.previous, write_cache, options.jobs, clock.progress());
-  cache_use.previous = {};
-  if (write_cache) {
-    std::vector<std::pair<std::uint64_t, std::string_view>> entries;
-    for (const auto& item : extracted) entries.emplace_back(item.key, item.packed);
-    cache_use.staged->write_streamed(kCacheFile, [&](const auto& append) { cache::write_cache(cache_use.environment, entries, append); });
-    for (auto& item : extracted) std::string().swap(item.packed);
-  }
+      extract_all(std::move(inputs.sources), settings, body, cache_use.previous, options.jobs, clock.progress());
+  if (cache_use.staged) write_extraction_cache(extracted, cache_use.environment, options.jobs, *cache_use.staged);
+  cache_use.previous = {};  // `extracted` no longer looks into it
+  for (auto& item : extracted) item.cached = {};
   Extraction extraction = merge_extracted(std::move(extracted), found);
   std::vector<model::Incident> incidents = analyze::assign_unique_ids(std::move(extraction.incidents), found);
   std::vector<std::vector<model::CauseMatch>> causes = std::move(extraction.causes);
   clock.lap("parse + extract + classify");
-  // Similarity and themes report nothing: lint, which only reports, skips them.
-  std::vector<model::Similarity> similarities;
-  std::vector<model::Theme> themes;
-  if (options.write_output) {
-    clock.start("similarity");
-    similarities = search::find_similar_incidents(incidents);
-    clock.lap("similarity");
-    clock.start("themes");
-    std::vector<bool> explained;
-    for (const auto& found_causes : causes) explained.push_back(!found_causes.empty());
-    themes = search::find_themes(incidents, explained, similarities);
-    clock.lap("themes");
-  }
+  library.incidents = incidents.size();
+  count_causes(causes, library);
+  // Similarity, themes and relations report nothing: lint, which only reports, stops here.
+  if (!options.write_output) return library;
+  clock.start("similarity");
+  const std::vector<model::Similarity> similarities = search::find_similar_incidents(incidents);
+  clock.lap("similarity");
+  clock.start("themes");
+  std::vector<bool> explained;
+  for (const auto& found_causes : causes) explained.push_back(!found_causes.empty());
+  std::vector<model::Theme> themes = search::find_themes(incidents, explained, similarities);
+  clock.lap("themes");
   clock.start("relate");
   library.site = analyze::analyze_library(std::move(incidents), std::move(causes), similarities, std::move(themes), settings.taxonomy);
   clock.lap("relate");
@@ -435,11 +462,9 @@ BuildResult run_build(const BuildOptions& given) {
   AnalyzedLibrary library = analyze_inputs(std::move(inputs), options, std::move(cache_use), found, clock);
   if (!library.config_failed) {
     result.summary.documents = library.documents;
-    result.summary.incidents = library.site.incidents.size();
-    result.summary.causes = library.site.causes.size();
-    for (const auto& cause : library.site.causes) {
-      if (cause.incident_ids.size() > 1) ++result.summary.recurring_causes;
-    }
+    result.summary.incidents = library.incidents;
+    result.summary.causes = library.causes;
+    result.summary.recurring_causes = library.recurring_causes;
   }
   if (staged) {
     // Read under the lock: the pages it describes are the ones `staged` keeps.

@@ -46,11 +46,15 @@ struct BuildResult {
 struct AnalyzedLibrary {
   std::vector<std::pair<std::string, double>> stage_seconds;
   model::Settings settings;
-  model::Site site;
+  model::Site site;  // empty without options.write_output (lint stops before relating incidents)
   std::size_t documents = 0;
+  std::size_t incidents = 0;
+  std::size_t causes = 0;            // distinct causes seen in at least one incident
+  std::size_t recurring_causes = 0;  // causes seen in two or more incidents
   std::map<std::string, std::string> display_paths;  // source path -> path as printed
   bool config_failed = false;  // pmkb.yaml had errors: nothing else was read
 };
+// Used by the cause evaluation (bench/cause_eval.cpp), which reads the analyzed library.
 AnalyzedLibrary analyze_content(const BuildOptions& options, diag::Diagnostics& diagnostics);
 
 // Runs the pipeline. Content problems are diagnostics in the result; environment failures

@@ -384,20 +384,20 @@ std::optional<std::string_view> ExtractionCache::find(std::uint64_t key) const {
   return std::string_view(bytes_).substr(it->second.first, it->second.second);
 }
 
-void write_cache(std::uint64_t environment, const std::vector<std::pair<std::uint64_t, std::string_view>>& entries,
-                 const Append& append) {
-  std::string chunk(kMagic);
-  Writer(chunk).u64(environment);
-  append(chunk);
-  for (const auto& [key, entry] : entries) {
-    chunk.clear();
-    Writer w(chunk);
-    w.u64(key);
-    w.u64(text::Digest().add(entry).value());
-    w.varint(entry.size());
-    append(chunk);
-    append(entry);
-  }
+std::string file_header(std::uint64_t environment) {
+  std::string out(kMagic);
+  Writer(out).u64(environment);
+  return out;
+}
+
+std::string file_record(std::uint64_t key, std::string_view packed) {
+  std::string out;
+  Writer w(out);
+  w.u64(key);
+  w.u64(text::Digest().add(packed).value());
+  w.varint(packed.size());
+  out += packed;
+  return out;
 }
 
 }  // namespace pmkb::cache

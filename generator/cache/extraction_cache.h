@@ -10,7 +10,6 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,10 +57,9 @@ class ExtractionCache {
   std::unordered_map<std::uint64_t, std::pair<std::size_t, std::size_t>> entries_;  // key -> (offset, size) in bytes_
 };
 
-// Writes a cache file for `environment` through `append`: one (key, packed entry) after
-// another, in the order given, so that the same entries give the same bytes.
-using Append = std::function<void(std::string_view)>;
-void write_cache(std::uint64_t environment, const std::vector<std::pair<std::uint64_t, std::string_view>>& entries,
-                 const Append& append);
+// A cache file is its header, then one record per (key, packed entry), in the order the
+// writer chooses: the same records in the same order give the same bytes.
+std::string file_header(std::uint64_t environment);
+std::string file_record(std::uint64_t key, std::string_view packed);
 
 }  // namespace pmkb::cache

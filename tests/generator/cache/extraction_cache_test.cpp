@@ -105,8 +105,7 @@ TEST_CASE("extraction cache: a file serves its own environment, and keeps what i
   const cache::Extraction first = rich_extraction();
   cache::Extraction second;
   second.diagnostics.push_back({diag::Level::Warning, {"b.md", 2, 1}, "second", "rule"});
-  std::string file;
-  cache::write_cache(42, {{1, cache::pack(first)}, {2, cache::pack(second)}}, [&](std::string_view piece) { file += piece; });
+  const std::string file = cache::file_header(42) + cache::file_record(1, cache::pack(first)) + cache::file_record(2, cache::pack(second));
   dir.write("cache", file);
 
   const auto cache = cache::ExtractionCache::read(dir.path() / "cache", 42);
