@@ -187,7 +187,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else
 
 version=$("$pmkb" --version)
 echo
-echo "${#documents[@]} postmortems ($markdown_mb MB of Markdown), $rounds rounds, $(nproc) cores; $version, $(hugo version | cut -d' ' -f2), Pagefind $("$pagefind" --version 2>/dev/null | awk '{print $NF}')"
+echo "${#documents[@]} postmortems ($markdown_mb MB of Markdown), $rounds rounds, $(nproc) cores; $version, Hugo $(hugo version | cut -d' ' -f2), Pagefind $("$pagefind" --version 2>/dev/null | awk '{print $NF}')"
 echo
 echo "| measurement | median s | min s | max s | median peak RSS MiB |"
 echo "|---|---:|---:|---:|---:|"

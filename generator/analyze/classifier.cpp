@@ -38,10 +38,10 @@ std::string lowered_for_words(std::string_view text) {
   return plain;
 }
 
-// The words of `lower` (from lowered_for_words), as views into it; '-', '.', '/' inside a word
-// are kept ("x.509", "re-shard", "dump.rdb").
-std::vector<std::string_view> words_in(std::string_view lower) {
-  std::vector<std::string_view> words;
+// The words of `lower` (from lowered_for_words), as views into it, in `words` (cleared first);
+// '-', '.', '/' inside a word are kept ("x.509", "re-shard", "dump.rdb").
+void words_in(std::string_view lower, std::vector<std::string_view>& words) {
+  words.clear();
   std::size_t start = 0;
   std::size_t length = 0;
   for (std::size_t i = 0; i < lower.size(); ++i) {
@@ -55,14 +55,13 @@ std::vector<std::string_view> words_in(std::string_view lower) {
     }
   }
   if (length > 0) words.push_back(lower.substr(start, length));
-  return words;
 }
 
 std::vector<std::string> words_of(std::string_view text) {
   const std::string lower = lowered_for_words(text);
-  std::vector<std::string> words;
-  for (std::string_view w : words_in(lower)) words.emplace_back(w);
-  return words;
+  std::vector<std::string_view> views;
+  words_in(lower, views);
+  return {views.begin(), views.end()};
 }
 
 // True when `text` holds kana or CJK ideographs (U+3040..U+30FF, U+3400..U+9FFF): scripts
@@ -172,10 +171,10 @@ class CompiledTaxonomy {
     leads_.finish();
   }
 
-  // The causes (indexes into the taxonomy) that some rule finds in the sentence.
-  std::vector<std::size_t> causes_in(std::string_view sentence) const {
-    const std::string lower = lowered_for_words(sentence);
-    const std::vector<std::string_view> words = words_in(lower);
+  // The causes (indexes into the taxonomy) that some rule finds in a sentence, given lowered
+  // by lowered_for_words; `words` is scratch space, reused from call to call.
+  std::vector<std::size_t> causes_in(std::string_view lower, std::vector<std::string_view>& words) const {
+    words_in(lower, words);
     std::vector<std::size_t> hit_terms;  // few: most sentences match nothing
     for (std::size_t i = 0; i < words.size(); ++i) {
       const std::string_view word = words[i];
@@ -345,7 +344,8 @@ struct Evidence {
 bool rule_matches(const model::MatchRule& rule, std::string_view sentence) {
   model::Taxonomy one;
   one.causes.push_back({"rule", "rule", "", "", {rule}});
-  return !CompiledTaxonomy(one).causes_in(sentence).empty();
+  std::vector<std::string_view> words;
+  return !CompiledTaxonomy(one).causes_in(lowered_for_words(sentence), words).empty();
 }
 
 namespace {
@@ -356,18 +356,24 @@ std::vector<model::CauseMatch> classify_with(const model::Incident& incident, co
   const bool has_cause_sections = std::any_of(incident.passages.begin(), incident.passages.end(), [](const model::Passage& p) {
     return p.section == SectionKind::RootCause || p.section == SectionKind::ContributingFactors || p.section == SectionKind::Trigger;
   });
+  std::vector<std::string_view> words;  // scratch for causes_in
   for (const model::Passage& passage : incident.passages) {
     const double base = region_weight(passage, weights, has_cause_sections);
     int line = passage.line;
     std::size_t next_line = 0;  // sentences come in order of their offsets
+    // Lowered once for the whole passage: to_lower keeps every byte in place, so a sentence is
+    // the same range of it, unless typographic apostrophes (made plain) shortened it.
+    const std::string lowered = lowered_for_words(passage.text);
+    const bool aligned = lowered.size() == passage.text.size();
     for (std::string_view sentence : sentences_of(passage.text)) {
       const std::size_t offset = static_cast<std::size_t>(sentence.data() - passage.text.data());
       while (next_line < passage.line_starts.size() && passage.line_starts[next_line].first <= offset) {
         line = passage.line_starts[next_line++].second;
       }
-      const std::vector<std::size_t> found = compiled.causes_in(sentence);
+      const std::string own = aligned ? std::string() : lowered_for_words(sentence);
+      const std::string_view lower = aligned ? std::string_view(lowered).substr(offset, sentence.size()) : std::string_view(own);
+      const std::vector<std::size_t> found = compiled.causes_in(lower, words);
       if (found.empty()) continue;
-      const std::string lower = lowered_for_words(sentence);  // typographic apostrophes made plain for the cues
       double weight = base;
       if (is_hedged(lower)) {
         weight *= weights.hedged;
