@@ -1,5 +1,6 @@
 #include "cache/extraction_cache.h"
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -105,10 +106,11 @@ class Reader {
     std::memcpy(&v, &bits, sizeof v);
     return v;
   }
-  // A count of items or bytes still to read: never more than the bytes left.
-  std::size_t count() {
+  // A count of items still to read, each at least `min_bytes` long, or of bytes: never more
+  // than the bytes left allow, so that damaged bytes cannot make a large allocation.
+  std::size_t count(std::size_t min_bytes = 1) {
     const std::uint64_t n = varint();
-    if (n > in_.size() - pos_) ok_ = false;
+    if (n > (in_.size() - pos_) / min_bytes) ok_ = false;
     return ok_ ? static_cast<std::size_t>(n) : 0;
   }
   // An enum's value, which must be at most `last`.
@@ -244,7 +246,7 @@ model::Incident get_incident(Reader& r) {
                          &in.resolution, &in.lessons}) {
     *s = r.str();
   }
-  in.timeline.resize(r.count());
+  in.timeline.resize(r.count(5));  // the fewest bytes an entry takes
   for (auto& e : in.timeline) {
     if (r.flag()) e.time = get_time(r);
     e.time_text = r.str();
@@ -252,7 +254,7 @@ model::Incident get_incident(Reader& r) {
     e.line = r.small_int();
     e.kind = r.enumeration(model::TimelineKind::Resolve);
   }
-  in.action_items.resize(r.count());
+  in.action_items.resize(r.count(6));
   for (auto& a : in.action_items) {
     a.text = r.str();
     a.owner = r.str();
@@ -261,7 +263,7 @@ model::Incident get_incident(Reader& r) {
     a.due = r.str();
     a.line = r.small_int();
   }
-  in.declared_causes.resize(r.count());
+  in.declared_causes.resize(r.count(2));
   for (auto& d : in.declared_causes) {
     d.id = r.str();
     d.line = r.small_int();
@@ -273,7 +275,7 @@ model::Incident get_incident(Reader& r) {
     std::string deflated = r.str();
     *t = model::CompressedText::from_deflated(std::move(deflated), static_cast<std::size_t>(size));
   }
-  const std::size_t origins = r.count();
+  const std::size_t origins = r.count(4);
   for (std::size_t i = 0; i < origins && r.ok(); ++i) {
     const auto field = r.enumeration(model::Field::Causes);
     model::Origin origin;
@@ -317,7 +319,7 @@ std::optional<Extraction> decode(std::string_view bytes) {
   Reader r(bytes);
   Extraction out;
   if (r.flag()) out.incident = get_incident(r);
-  out.causes.resize(r.count());
+  out.causes.resize(r.count(14));
   for (auto& c : out.causes) {
     c.id = r.str();
     c.title = r.str();
@@ -326,7 +328,7 @@ std::optional<Extraction> decode(std::string_view bytes) {
     c.source = r.enumeration(model::CauseSource::Inferred);
     c.score = r.real();
   }
-  out.diagnostics.resize(r.count());
+  out.diagnostics.resize(r.count(6));
   for (auto& d : out.diagnostics) {
     d.level = r.enumeration(diag::Level::Error);
     d.where.path = r.str();
@@ -358,10 +360,21 @@ std::optional<Extraction> unpack(std::string_view packed) {
 }
 
 ExtractionCache ExtractionCache::read(const std::filesystem::path& file, std::uint64_t environment) {
-  ExtractionCache cache;
   std::ifstream in(file, std::ios::binary);
-  if (!in) return cache;
-  std::string bytes(std::istreambuf_iterator<char>(in), {});
+  if (!in) return {};
+  return parse(std::string(std::istreambuf_iterator<char>(in), {}), environment);
+}
+
+std::vector<std::uint64_t> ExtractionCache::keys() const {
+  std::vector<std::uint64_t> out;
+  out.reserve(entries_.size());
+  for (const auto& entry : entries_) out.push_back(entry.first);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+ExtractionCache ExtractionCache::parse(std::string bytes, std::uint64_t environment) {
+  ExtractionCache cache;
   Reader r(bytes);
   if (r.view(kMagic.size()) != kMagic || r.u64() != environment) return cache;
   std::unordered_map<std::uint64_t, std::pair<std::size_t, std::size_t>> entries;

@@ -47,6 +47,11 @@ class ExtractionCache {
   ExtractionCache() = default;
   // The cache at `file` when it was written in `environment`; empty otherwise.
   static ExtractionCache read(const std::filesystem::path& file, std::uint64_t environment);
+  // The same for a cache file's bytes.
+  static ExtractionCache parse(std::string bytes, std::uint64_t environment);
+
+  // The keys of the entries, in increasing order.
+  std::vector<std::uint64_t> keys() const;
 
   // The packed entry cached under `key` (valid while this cache lives), or nullopt.
   std::optional<std::string_view> find(std::uint64_t key) const;

@@ -17,6 +17,7 @@
 #include "content/front_matter.h"
 #include "content/loader.h"
 #include "diag/diagnostics.h"
+#include "cache/extraction_cache.h"
 #include "extract/dates.h"
 #include "extract/incident_extractor.h"
 #include "markdown/parsed_document.h"
@@ -256,12 +257,36 @@ void query(std::string_view bytes) {
   }
 }
 
+void cache(std::string_view bytes) {
+  // The environment is the header's last eight bytes (little-endian), as file_header() writes it.
+  const std::size_t header = cache::file_header(0).size();
+  std::uint64_t environment = 0;
+  for (std::size_t i = 0; i < 8 && header - 8 + i < bytes.size(); ++i) {
+    environment |= std::uint64_t{static_cast<unsigned char>(bytes[header - 8 + i])} << (8 * i);
+  }
+  const cache::ExtractionCache file = cache::ExtractionCache::parse(std::string(bytes), environment);
+  for (const std::uint64_t key : file.keys()) {
+    const auto packed = file.find(key);
+    expect(packed.has_value(), "a listed key is not found");
+    if (const auto unpacked = cache::unpack(*packed)) {
+      const auto again = cache::unpack(cache::pack(*unpacked));
+      expect(again && cache::encode(*again) == cache::encode(*unpacked), "an entry does not survive pack and unpack");
+    }
+  }
+  if (const auto decoded = cache::decode(bytes)) {
+    const std::string encoded = cache::encode(*decoded);
+    const auto again = cache::decode(encoded);
+    expect(again.has_value() && cache::encode(*again) == encoded, "an entry does not survive encode and decode");
+  }
+}
+
 const std::vector<Target>& targets() {
   static const std::vector<Target> all = {{"front_matter", front_matter},
                                           {"extract", extract_document},
                                           {"dates", dates},
                                           {"classify", classify},
-                                          {"query", query}};
+                                          {"query", query},
+                                          {"cache", cache}};
   return all;
 }
 

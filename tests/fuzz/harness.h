@@ -28,6 +28,11 @@ void classify(std::string_view bytes);
 // and as a URL path for pmkb serve's path resolution.
 void query(std::string_view bytes);
 
+// The extraction cache (OUT/.pmkb-cache): the bytes as a cache file, in the environment its
+// header names, then every entry found unpacked; and the bytes as one encoded entry. What
+// reads back must write and read again to the same thing.
+void cache(std::string_view bytes);
+
 const std::vector<Target>& targets();
 
 }  // namespace pmkb::fuzz

@@ -110,6 +110,8 @@ TEST_CASE("extraction cache: a file serves its own environment, and keeps what i
 
   const auto cache = cache::ExtractionCache::read(dir.path() / "cache", 42);
   CHECK(cache.size() == 2);
+  CHECK(cache.keys() == std::vector<std::uint64_t>{1, 2});
+  CHECK(cache::ExtractionCache::parse(file, 42).keys() == cache.keys());
   REQUIRE(cache.find(1));
   const auto one = cache::unpack(*cache.find(1));
   REQUIRE(one);
