@@ -24,7 +24,7 @@ class Writer {
   }
   void varint(std::uint64_t v) {
     while (v >= 0x80) {
-      out_ += static_cast<char>(v & 0x7F | 0x80);
+      out_ += static_cast<char>((v & 0x7F) | 0x80);
       v >>= 7;
     }
     out_ += static_cast<char>(v);

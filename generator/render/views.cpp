@@ -12,28 +12,28 @@ namespace pmkb::render {
 using kainjow::mustache::list;
 using kainjow::mustache::object;
 
-void put(View& object, const std::string& key, View&& value) {
-  object.set(key, false);  // a placeholder, cheap to copy; then the value is moved over it
-  *const_cast<View*>(object.get(key)) = std::move(value);
+void put(View& view, const std::string& key, View&& value) {
+  view.set(key, false);  // a placeholder, cheap to copy; then the value is moved over it
+  *const_cast<View*>(view.get(key)) = std::move(value);
 }
 
-void put(View& object, const std::string& key, kainjow::mustache::list&& items) { put(object, key, make_list(std::move(items))); }
-void put(View& object, const std::string& key, std::string value) { put(object, key, make_text(std::move(value))); }
-void put(View& object, const std::string& key, const char* value) { put(object, key, make_text(value)); }
-void put(View& object, const std::string& key, bool value) { object.set(key, value); }
+void put(View& view, const std::string& key, kainjow::mustache::list&& items) { put(view, key, make_list(std::move(items))); }
+void put(View& view, const std::string& key, std::string value) { put(view, key, make_text(std::move(value))); }
+void put(View& view, const std::string& key, const char* value) { put(view, key, make_text(value)); }
+void put(View& view, const std::string& key, bool value) { view.set(key, value); }
 
-void put_streamed(View& object, const std::string& key, std::size_t size, RowMaker rows) {
+void put_streamed(View& view, const std::string& key, std::size_t size, RowMaker rows) {
   if (size == 0) {
-    put(object, key, list{});
+    put(view, key, list{});
     return;
   }
   // One chunk's rows at a time sit under a key of their own in the page, and the section is
   // rendered over them in the page's context: parent keys and partials resolve as before.
   constexpr std::size_t kChunk = 1000;
   const std::string chunk_key = "pmkb:rows:" + key;
-  put(object, chunk_key, list{});
-  View* chunk = const_cast<View*>(object.get(chunk_key));  // a map node: its address is stable
-  put(object, key, View(kainjow::mustache::lambda2([chunk, chunk_key, size, rows = std::move(rows)](
+  put(view, chunk_key, list{});
+  View* chunk = const_cast<View*>(view.get(chunk_key));  // a map node: its address is stable
+  put(view, key, View(kainjow::mustache::lambda2([chunk, chunk_key, size, rows = std::move(rows)](
                                                        const std::string& text, const kainjow::mustache::renderer& render) {
     const std::string section = "{{#" + chunk_key + "}}" + text + "{{/" + chunk_key + "}}";
     std::string out;

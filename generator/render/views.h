@@ -24,13 +24,13 @@ using View = kainjow::mustache::data;
 // a view built from the leaves up copied each subtree once per level of nesting, which was
 // the largest cost of rendering. put() moves the value into place instead. There is no
 // overload for an lvalue View or list: a deep copy has to be asked for with View(x).
-void put(View& object, const std::string& key, View&& value);
-void put(View& object, const std::string& key, kainjow::mustache::list&& items);
-void put(View& object, const std::string& key, std::string value);
-void put(View& object, const std::string& key, const char* value);
-void put(View& object, const std::string& key, bool value);
-void put(View& object, const std::string& key, const View& value) = delete;
-void put(View& object, const std::string& key, const kainjow::mustache::list& items) = delete;
+void put(View& view, const std::string& key, View&& value);
+void put(View& view, const std::string& key, kainjow::mustache::list&& items);
+void put(View& view, const std::string& key, std::string value);
+void put(View& view, const std::string& key, const char* value);
+void put(View& view, const std::string& key, bool value);
+void put(View& view, const std::string& key, const View& value) = delete;
+void put(View& view, const std::string& key, const kainjow::mustache::list& items) = delete;
 // Rows made on demand: rows(begin, end) gives the rows [begin, end).
 using RowMaker = std::function<kainjow::mustache::list(std::size_t begin, std::size_t end)>;
 // Sets `key` to a list of `size` rows that are made a chunk at a time while the page renders,
@@ -38,7 +38,7 @@ using RowMaker = std::function<kainjow::mustache::list(std::size_t begin, std::s
 // template's `{{#key}}...{{/key}}` sees each row as with put(), in the page's context, and
 // `{{^key}}` works when the list is empty. `rows` may read data that outlives the view (the
 // site), and the view must not be copied.
-void put_streamed(View& object, const std::string& key, std::size_t size, RowMaker rows);
+void put_streamed(View& view, const std::string& key, std::size_t size, RowMaker rows);
 // A list or a string as a View, moved rather than copied.
 View make_list(kainjow::mustache::list&& items);
 View make_text(std::string value);
