@@ -35,7 +35,7 @@ struct Extraction {
 std::string encode(const Extraction& extraction);
 std::optional<Extraction> decode(std::string_view bytes);
 
-// An entry as the cache file stores it: encode()d, then deflated (about a third of the size);
+// An entry as the cache file stores it: encode()d, then deflated (less than half the size);
 // and read back, nullopt when damaged.
 std::string pack(const Extraction& extraction);
 std::optional<Extraction> unpack(std::string_view packed);
