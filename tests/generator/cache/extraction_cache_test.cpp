@@ -26,6 +26,17 @@ cache::Extraction rich_extraction() {
   return out;
 }
 
+diag::Diagnostic diagnostic(diag::Level level, const std::string& path, const std::string& message) {
+  diag::Diagnostic d;
+  d.level = level;
+  d.where.path = path;
+  d.where.line = 2;
+  d.where.column = 1;
+  d.message = message;
+  d.rule = "rule";
+  return d;
+}
+
 }  // namespace
 
 TEST_CASE("extraction cache: an entry reads back as it was written", "[cache]") {
@@ -65,7 +76,7 @@ TEST_CASE("extraction cache: an entry reads back as it was written", "[cache]") 
   CHECK(cache::encode(*back) == bytes);
 
   cache::Extraction not_a_postmortem;
-  not_a_postmortem.diagnostics.push_back({diag::Level::Error, {"x.md", 1, 1}, "not UTF-8", "encoding"});
+  not_a_postmortem.diagnostics.push_back(diagnostic(diag::Level::Error, "x.md", "not UTF-8"));
   const auto empty = cache::decode(cache::encode(not_a_postmortem));
   REQUIRE(empty);
   CHECK_FALSE(empty->incident);
@@ -104,7 +115,7 @@ TEST_CASE("extraction cache: a file serves its own environment, and keeps what i
   test::TempDir dir;
   const cache::Extraction first = rich_extraction();
   cache::Extraction second;
-  second.diagnostics.push_back({diag::Level::Warning, {"b.md", 2, 1}, "second", "rule"});
+  second.diagnostics.push_back(diagnostic(diag::Level::Warning, "b.md", "second"));
   const std::string file = cache::file_header(42) + cache::file_record(1, cache::pack(first)) + cache::file_record(2, cache::pack(second));
   dir.write("cache", file);
 
