@@ -149,7 +149,8 @@ void write_extraction_cache(const std::vector<Extracted>& extracted, std::uint64
       const std::size_t count = std::min(kChunk, extracted.size() - begin);
       const std::vector<std::string> records = parallel::map_indexes(count, jobs, [&](std::size_t i) {
         const Extracted& item = extracted[begin + i];
-        return cache::file_record(item.key, item.cached.empty() ? cache::pack(item.extraction) : std::string(item.cached));
+        if (!item.cached.empty()) return cache::file_record(item.key, item.cached);
+        return cache::file_record(item.key, cache::pack(item.extraction));
       });
       for (const auto& record : records) append(record);
     }
@@ -287,9 +288,8 @@ AnalyzedLibrary analyze_inputs(Inputs inputs, const BuildOptions& options, Extra
   std::vector<Extracted> extracted =
       extract_all(std::move(inputs.sources), settings, body, cache_use.previous, options.jobs, clock.progress());
   if (cache_use.staged) write_extraction_cache(extracted, cache_use.environment, options.jobs, *cache_use.staged);
-  cache_use.previous = {};  // `extracted` no longer looks into it
-  for (auto& item : extracted) item.cached = {};
   Extraction extraction = merge_extracted(std::move(extracted), found);
+  cache_use.previous = {};  // released once `extracted`, which looked into it, is gone
   std::vector<model::Incident> incidents = analyze::assign_unique_ids(std::move(extraction.incidents), found);
   std::vector<std::vector<model::CauseMatch>> causes = std::move(extraction.causes);
   clock.lap("parse + extract + classify");
