@@ -49,16 +49,18 @@ bool is_empty_dir(const fs::path& dir) {
   return fs::is_directory(dir, ec) && fs::directory_iterator(dir, ec) == fs::directory_iterator();
 }
 
-// Staging directories that builds killed before they finished left beside OUT: a half-written
-// site, or the previous site half deleted after the swap. Called with the lock held, so no
-// other build is using them.
-void remove_stale_staging(const fs::path& parent, const std::string& prefix, const fs::path& keep) {
+// What earlier builds left beside OUT (names starting with `prefix`, other than `keep`): the
+// sites that builds replaced, and the half-written staging directories of killed builds.
+// Called with the lock held, so no other build is using them.
+std::vector<fs::path> leftovers(const fs::path& parent, const std::vector<std::string>& prefixes, const fs::path& keep) {
   std::error_code ec;
-  std::vector<fs::path> stale;
+  std::vector<fs::path> found;
   for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->path().filename().string().rfind(prefix, 0) == 0 && it->path() != keep) stale.push_back(it->path());
+    const std::string name = it->path().filename().string();
+    const bool ours = std::any_of(prefixes.begin(), prefixes.end(), [&](const std::string& p) { return name.rfind(p, 0) == 0; });
+    if (ours && it->path() != keep) found.push_back(it->path());
   }
-  for (const auto& dir : stale) fs::remove_all(dir, ec);
+  return found;
 }
 
 }  // namespace
@@ -94,11 +96,16 @@ StagedOutput::StagedOutput(fs::path out_dir, bool reuse_unchanged) : out_(std::m
                              "); wait for it to finish");
   }
   if (reuse_unchanged && fs::exists(out_ / kMarker)) previous_ = out_;
-  staging_ = parent / ("." + out_.filename().string() + ".pmkb-staging-" + std::to_string(::getpid()));
+  const std::string hidden = "." + out_.filename().string();
+  staging_ = parent / (hidden + ".pmkb-staging-" + std::to_string(::getpid()));
+  replaced_ = parent / (hidden + ".pmkb-replaced-" + std::to_string(::getpid()));
   fs::remove_all(staging_, ec);
   fs::create_directories(staging_, ec);
   if (ec) throw std::runtime_error("cannot create " + staging_.string() + ": " + ec.message());
-  remove_stale_staging(parent, "." + out_.filename().string() + ".pmkb-staging-", staging_);
+  cleanup_ = std::jthread([stale = leftovers(parent, {hidden + ".pmkb-staging-", hidden + ".pmkb-replaced-"}, staging_)] {
+    std::error_code ignored;  // what cannot be removed now is tried again by the next build
+    for (const auto& dir : stale) fs::remove_all(dir, ignored);
+  });
   write({kMarker, "This directory is written by pmkb; each build replaces it whole.\n"});
 }
 
@@ -107,6 +114,7 @@ StagedOutput::~StagedOutput() {
     std::error_code ec;
     fs::remove_all(staging_, ec);
   }
+  if (cleanup_.joinable()) cleanup_.join();
   if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
@@ -178,7 +186,9 @@ void StagedOutput::commit() {
       throw io_error("cannot swap the new site into", out_);
     }
     committed_ = true;
-    fs::remove_all(staging_, ec);  // now holds the previous site
+    // staging_ now holds the previous site: set aside under a name the next build removes.
+    if (cleanup_.joinable()) cleanup_.join();  // it may still be removing an earlier replaced_
+    if (::rename(staging_.c_str(), replaced_.c_str()) != 0) fs::remove_all(staging_, ec);
     return;
   }
   if (::rename(staging_.c_str(), out_.c_str()) != 0) throw io_error("cannot move the new site to", out_);

@@ -2,7 +2,10 @@
 //
 // A build writes into a staging directory beside OUT and swaps it into place in one
 // rename (RENAME_EXCHANGE), so readers see the old site or the new one, never half of one,
-// and a build that fails or is killed leaves the previous site intact. A lock file beside
+// and a build that fails or is killed leaves the previous site intact. The site it replaced
+// is set aside beside OUT (.OUT.pmkb-replaced-PID) and deleted by the next build, on a
+// thread of its own while that build works: deleting a site of tens of thousands of files
+// waits on the disk, and no build should wait for it. A lock file beside
 // OUT refuses a second build into the same OUT while one runs. A file whose bytes are the
 // same as in the previous site is hard-linked from it rather than written again, so it keeps
 // its mtime and a deploy that syncs by mtime uploads only what changed.
@@ -12,6 +15,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "model/output_file.h"
 
@@ -23,13 +27,16 @@ bool is_safe_relative_path(std::string_view rel);
 
 class StagedOutput {
  public:
-  // Takes the lock and creates the staging directory, removing any that killed builds left
-  // beside OUT. Throws std::runtime_error when another
+  // Takes the lock and creates the staging directory, and starts removing, in the
+  // background, the sites that earlier builds replaced and the staging directories that
+  // killed builds left beside OUT. Throws std::runtime_error when another
   // build holds the lock, or when OUT exists but was not written by pmkb (so a mistyped -o
   // never replaces an unrelated directory).
   // `reuse_unchanged`: hard-link files that are the same as in the site being replaced.
   explicit StagedOutput(std::filesystem::path out_dir, bool reuse_unchanged = true);
-  ~StagedOutput();  // removes the staging directory unless committed; releases the lock
+  // Removes the staging directory unless committed, waits for the background removal, and
+  // releases the lock.
+  ~StagedOutput();
   StagedOutput(const StagedOutput&) = delete;
   StagedOutput& operator=(const StagedOutput&) = delete;
 
@@ -50,7 +57,8 @@ class StagedOutput {
   // file to keep (or the link fails): the caller then writes it. Throws for an unsafe path.
   bool keep(const std::string& path);
 
-  // Atomically replaces OUT with the staging directory, then deletes the old site.
+  // Atomically replaces OUT with the staging directory, and sets the old site aside for the
+  // next build to delete.
   void commit();
 
  private:
@@ -59,9 +67,11 @@ class StagedOutput {
 
   std::filesystem::path out_;
   std::filesystem::path staging_;
+  std::filesystem::path replaced_;  // where commit() sets the previous site aside
   std::filesystem::path previous_;  // the site being replaced, when there is one
   int lock_fd_ = -1;
   bool committed_ = false;
+  std::jthread cleanup_;  // removes what earlier builds left beside OUT; joined under the lock
 };
 
 }  // namespace pmkb::output

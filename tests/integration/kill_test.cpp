@@ -141,7 +141,7 @@ TEST_CASE("integration: kill -9 at random points never damages the published sit
   }
   REQUIRE(killed == 20);
   std::cout << "kill test: " << killed << " builds killed at random points (" << attempts << " attempts, " << swapped
-            << " killed after the swap, while the old site was being deleted); the site and index stayed whole\n";
+            << " killed after the swap); the site and index stayed whole\n";
 
   // The lock died with the process: the next build succeeds and publishes everything.
   REQUIRE(wait_for(spawn_pmkb({"build", content.string(), "-o", out.string(), "-q"})) == 0);

@@ -52,6 +52,41 @@ TEST_CASE("output: the new site replaces the old one only on commit", "[output]"
   }
 }
 
+TEST_CASE("output: the replaced site is set aside, and the next build removes it", "[output]") {
+  test::TempDir dir;
+  const fs::path out = dir.path() / "public";
+  const auto set_aside = [&] {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(dir.path())) {
+      const std::string name = entry.path().filename().string();
+      if (name.starts_with(".public.pmkb-replaced-")) names.push_back(name);
+    }
+    return names;
+  };
+  const auto build = [&](const std::string& bytes) {
+    output::StagedOutput staged(out);
+    staged.write({"index.html", bytes});
+    staged.commit();
+  };
+  build("v1");
+  CHECK(set_aside().empty());  // nothing was replaced
+  build("v2");
+  REQUIRE(set_aside().size() == 1);
+  CHECK(dir.read(set_aside().front() + "/index.html") == "v1");
+  CHECK(dir.read("public/index.html") == "v2");
+  // A replaced site left by an earlier process (another pid) goes too.
+  dir.write(".public.pmkb-replaced-999999/index.html", "v0");
+  build("v3");
+  REQUIRE(set_aside().size() == 1);
+  CHECK(dir.read(set_aside().front() + "/index.html") == "v2");
+  {
+    output::StagedOutput failed(out);  // a build that fails still removes what is left over
+    failed.write({"index.html", "never published"});
+  }
+  CHECK(set_aside().empty());
+  CHECK(dir.read("public/index.html") == "v3");
+}
+
 TEST_CASE("output: a second build into the same directory is refused", "[output]") {
   test::TempDir dir;
   output::StagedOutput first(dir.path() / "public");
