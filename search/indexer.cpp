@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <future>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -219,21 +220,32 @@ IndexUpdate build_index(const model::Site& site, const std::filesystem::path& db
   std::map<std::string, std::pair<Xapian::docid, std::string>> existing;
   Xapian::WritableDatabase db = open_for_update(db_dir, options, existing);
   IndexUpdate update;
-  // Terms are generated on the worker threads, a batch at a time; this thread only writes.
+  // Terms are generated on the worker threads a batch at a time, the next batch while this
+  // thread writes the current one: the single writer is the index's bottleneck, and it only
+  // writes. `existing` is read-only while batches are generated.
   constexpr std::size_t kBatch = 256;
   constexpr std::size_t kBatchesPerFlush = 4;
-  for (std::size_t begin = 0; begin < site.incidents.size(); begin += kBatch) {
+  using Batch = std::vector<std::optional<IndexedDocument>>;
+  const auto generate = [&](std::size_t begin) {
     const std::size_t count = std::min(kBatch, site.incidents.size() - begin);
-    std::vector<std::optional<IndexedDocument>> batch = parallel::map_indexes(count, options.jobs, [&](std::size_t i) {
+    return parallel::map_indexes(count, options.jobs, [&, begin](std::size_t i) {
       const model::AnalyzedIncident& entry = site.incidents[begin + i];
       DocumentSource source = document_source(entry);
       const auto it = existing.find(entry.incident.id);
       if (it != existing.end() && it->second.second == source.hash) return std::optional<IndexedDocument>();
       return std::optional(make_document(entry, std::move(source)));
     });
-    for (std::size_t i = 0; i < count; ++i) {
+  };
+  std::set<std::string_view> present;  // ids of `existing` still in the library
+  std::future<Batch> next;
+  if (!site.incidents.empty()) next = std::async(std::launch::async, generate, std::size_t{0});
+  for (std::size_t begin = 0; begin < site.incidents.size(); begin += kBatch) {
+    Batch batch = next.get();
+    if (begin + kBatch < site.incidents.size()) next = std::async(std::launch::async, generate, begin + kBatch);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
       const std::string& id = site.incidents[begin + i].incident.id;
       const auto it = existing.find(id);
+      if (it != existing.end()) present.insert(it->first);
       if (!batch[i]) {
         ++update.kept;
       } else if (it != existing.end()) {
@@ -247,12 +259,12 @@ IndexUpdate build_index(const model::Site& site, const std::filesystem::path& db
       if (batch[i]) {
         for (const auto& [word, frequency] : batch[i]->spellings) db.add_spelling(word, frequency);
       }
-      if (it != existing.end()) existing.erase(it);
     }
     // Flushing every few thousand documents bounds the writer's memory, whatever the library's size.
     if ((begin / kBatch + 1) % kBatchesPerFlush == 0) db.commit();
   }
   for (const auto& [id, document] : existing) {  // incidents no longer in the library
+    if (present.contains(id)) continue;
     remove_spellings(db, document.first);
     db.delete_document(document.first);
     ++update.removed;
