@@ -12,6 +12,7 @@
 
 #include "parallel/parallel.h"
 #include "search/document_text.h"
+#include "search/gist_database.h"
 #include "search/schema.h"
 #include "search/synonyms.h"
 #include "text/text.h"
@@ -276,23 +277,10 @@ IndexUpdate build_index(const model::Site& site, const std::filesystem::path& db
   return update;
 }
 
-std::vector<model::Similarity> find_similar_incidents(const std::vector<model::Incident>& incidents, double min_score,
+std::vector<model::Similarity> find_similar_incidents(const std::vector<model::Incident>& incidents, unsigned jobs, double min_score,
                                                       std::size_t per_incident) {
   if (incidents.size() < 2) return {};
-  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
-  Xapian::TermGenerator generator;
-  const Xapian::SimpleStopper stopper(stopwords().begin(), stopwords().end());
-  generator.set_stopper(&stopper);
-  generator.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL);
-  generator.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
-  for (const auto& incident : incidents) {
-    Xapian::Document doc;
-    generator.set_document(doc);
-    generator.set_stemmer(schema::stemmer_for(incident.language));
-    generator.index_text(incident.title);  // counted twice: the title says most
-    generator.index_text(gist(incident));
-    db.add_document(doc);
-  }
+  const Xapian::WritableDatabase db = gist_database(incidents, GistWords::Stemmed, jobs);
   std::map<std::pair<std::size_t, std::size_t>, double> pairs;
   Xapian::Enquire enquire(db);
   const RareTerms rare(db, std::clamp<Xapian::doccount>(static_cast<Xapian::doccount>(incidents.size() / 50), 20, 250));

@@ -35,8 +35,9 @@ IndexUpdate build_index(const model::Site& site, const std::filesystem::path& db
 // relevance feedback (an RSet of one incident, its ESet as the query). Scores are 0..1,
 // relative to the incident's similarity to itself; pairs below `min_score` are dropped.
 // Only words shared by few incidents are used, so the cost grows about linearly.
-// Each pair appears once, with a < b, sorted by (a, b).
-std::vector<model::Similarity> find_similar_incidents(const std::vector<model::Incident>& incidents,
+// Each pair appears once, with a < b, sorted by (a, b), the same for any `jobs` (the threads
+// that generate terms).
+std::vector<model::Similarity> find_similar_incidents(const std::vector<model::Incident>& incidents, unsigned jobs = 1,
                                                       double min_score = 0.3, std::size_t per_incident = 5);
 
 }  // namespace pmkb::search

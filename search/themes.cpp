@@ -8,6 +8,7 @@
 #include <set>
 
 #include "search/document_text.h"
+#include "search/gist_database.h"
 #include "search/schema.h"
 
 namespace pmkb::search {
@@ -38,7 +39,7 @@ std::vector<std::string> top_terms(const Xapian::Database& db, const std::vector
 }  // namespace
 
 std::vector<model::Theme> find_themes(const std::vector<model::Incident>& incidents, const std::vector<bool>& explained,
-                                      const std::vector<model::Similarity>& similarities, double floor) {
+                                      const std::vector<model::Similarity>& similarities, unsigned jobs, double floor) {
   std::map<std::size_t, std::map<std::size_t, double>> neighbours;
   for (const auto& s : similarities) {
     if (s.score < floor || s.a >= incidents.size() || s.b >= incidents.size() || explained[s.a] || explained[s.b]) continue;
@@ -47,18 +48,8 @@ std::vector<model::Theme> find_themes(const std::vector<model::Incident>& incide
   }
   if (neighbours.empty()) return {};
 
-  // Unstemmed words, so that the top terms read as words.
-  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
-  Xapian::TermGenerator generator;
-  generator.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
-  generator.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
-  for (const auto& incident : incidents) {
-    Xapian::Document doc;
-    generator.set_document(doc);
-    generator.index_text(incident.title);
-    generator.index_text(gist(incident));
-    db.add_document(doc);
-  }
+  // Words as written, so that the top terms read as words.
+  const Xapian::WritableDatabase db = gist_database(incidents, GistWords::AsWritten, jobs);
 
   std::set<std::size_t> assigned;
   std::vector<model::Theme> themes;

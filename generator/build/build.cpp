@@ -298,12 +298,12 @@ AnalyzedLibrary analyze_inputs(Inputs inputs, const BuildOptions& options, Extra
   // Similarity, themes and relations report nothing: lint, which only reports, stops here.
   if (!options.write_output) return library;
   clock.start("similarity");
-  const std::vector<model::Similarity> similarities = search::find_similar_incidents(incidents);
+  const std::vector<model::Similarity> similarities = search::find_similar_incidents(incidents, options.jobs);
   clock.lap("similarity");
   clock.start("themes");
   std::vector<bool> explained;
   for (const auto& found_causes : causes) explained.push_back(!found_causes.empty());
-  std::vector<model::Theme> themes = search::find_themes(incidents, explained, similarities);
+  std::vector<model::Theme> themes = search::find_themes(incidents, explained, similarities, options.jobs);
   clock.lap("themes");
   clock.start("relate");
   library.site = analyze::analyze_library(std::move(incidents), std::move(causes), similarities, std::move(themes), settings.taxonomy);

@@ -100,11 +100,19 @@ TEST_CASE("search: similarity pairs alike incidents and not unlike ones", "[sear
                            "# Certificate expiry\n\n## Root cause\n\nThe TLS certificate for the website expired on Sunday.\n"}) {
     incidents.push_back(*test::extract_text(text).incident);
   }
-  const auto pairs = search::find_similar_incidents(incidents, 0.3);
+  const auto pairs = search::find_similar_incidents(incidents, 1, 0.3);
   REQUIRE_FALSE(pairs.empty());
   CHECK(pairs[0].a == 0);
   CHECK(pairs[0].b == 1);
   for (const auto& p : pairs) CHECK(p.b != 2);
+  // Terms made on several threads give the same pairs.
+  const auto threaded = search::find_similar_incidents(incidents, 4, 0.3);
+  REQUIRE(threaded.size() == pairs.size());
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    CHECK(threaded[i].a == pairs[i].a);
+    CHECK(threaded[i].b == pairs[i].b);
+    CHECK(threaded[i].score == pairs[i].score);
+  }
 }
 
 TEST_CASE("search: an index updated in place equals one built from scratch", "[search][incremental]") {

@@ -136,9 +136,13 @@ TEST_CASE("themes: unexplained incidents with alike text are grouped, with top t
     incidents.push_back(incident(path, text));
   }
   const std::vector<bool> explained{false, false, false, false, true};
-  const auto similar = search::find_similar_incidents(incidents, 0.2);
-  const auto themes = search::find_themes(incidents, explained, similar, 0.3);
+  const auto similar = search::find_similar_incidents(incidents, 1, 0.2);
+  const auto themes = search::find_themes(incidents, explained, similar, 1, 0.3);
   REQUIRE(themes.size() == 1);
   CHECK(themes[0].incident_ids == std::vector<std::string>{"a", "b", "c"});
   CHECK(std::find(themes[0].top_terms.begin(), themes[0].top_terms.end(), "webhook") != themes[0].top_terms.end());
+  const auto threaded = search::find_themes(incidents, explained, similar, 4, 0.3);  // terms made on several threads
+  REQUIRE(threaded.size() == 1);
+  CHECK(threaded[0].incident_ids == themes[0].incident_ids);
+  CHECK(threaded[0].top_terms == themes[0].top_terms);
 }
