@@ -5,10 +5,13 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "parallel/parallel.h"
 #include "search/document_text.h"
 #include "search/schema.h"
 
@@ -142,7 +145,7 @@ Json word_synonyms(const Xapian::Database& db, const std::map<std::string, TermD
 
 }  // namespace
 
-void build_static_index(const std::filesystem::path& db_dir, const model::FileSink& out, const StaticIndexLimits& limits) {
+void build_static_index(const std::filesystem::path& db_dir, const model::FileSink& out, unsigned jobs, const StaticIndexLimits& limits) {
   const Xapian::Database db(db_dir.string());
   const double doc_count = db.get_doccount();
   const double avlength = std::max(1.0, db.get_avlength());
@@ -165,21 +168,33 @@ void build_static_index(const std::filesystem::path& db_dir, const model::FileSi
     const auto post = db.postlist_begin(*it);
     if (post != db.postlist_end(*it)) number.emplace(*post, static_cast<int>(number.size()) + 1);
   }
-  for (auto& [term, data] : terms) {
-    const double termfreq = db.get_termfreq(term);
+  // The postings and the documents' records are read on the pool, each worker through a
+  // database handle of its own (Xapian's objects are not shared between threads).
+  std::vector<std::optional<Xapian::Database>> handles(std::max(1u, jobs));
+  const auto handle = [&](std::size_t worker) -> const Xapian::Database& {
+    if (!handles[worker]) handles[worker].emplace(db_dir.string());
+    return *handles[worker];
+  };
+  std::vector<std::pair<const std::string*, TermData*>> by_index;
+  for (auto& [term, data] : terms) by_index.emplace_back(&term, &data);
+  parallel::for_each_index_by_worker(by_index.size(), jobs, [&](std::size_t worker, std::size_t i) {
+    const Xapian::Database& reader = handle(worker);
+    const std::string& term = *by_index[i].first;
+    const double termfreq = reader.get_termfreq(term);
     std::vector<std::pair<int, int>> postings;
-    for (auto post = db.postlist_begin(term); post != db.postlist_end(term); ++post) {
-      const double weight = bm25(doc_count, termfreq, post.get_wdf(), db.get_doclength(*post), avlength);
+    for (auto post = reader.postlist_begin(term); post != reader.postlist_end(term); ++post) {
+      const double weight = bm25(doc_count, termfreq, post.get_wdf(), reader.get_doclength(*post), avlength);
       postings.emplace_back(number.at(*post), static_cast<int>(std::lround(weight * 100)));
     }
     std::sort(postings.begin(), postings.end());
+    Json& out_postings = by_index[i].second->postings;
     int previous = 0;
     for (const auto& [doc, weight] : postings) {
-      data.postings.push_back(doc - previous);
-      data.postings.push_back(weight);
+      out_postings.push_back(doc - previous);
+      out_postings.push_back(weight);
       previous = doc;
     }
-  }
+  });
 
   std::vector<std::string> shard_names;
   ShardWriter(terms, limits).write(out, shard_names);
@@ -202,10 +217,12 @@ void build_static_index(const std::filesystem::path& db_dir, const model::FileSi
     facet_names.push_back(facet);
     out({"search/filters/" + facet + ".json", Json(values).dump(-1, ' ', false, Json::error_handler_t::replace)});
   }
-  for (const auto& [docid, n] : number) {
+  const std::vector<std::pair<Xapian::docid, int>> docs(number.begin(), number.end());
+  parallel::for_each_index_by_worker(docs.size(), jobs, [&](std::size_t worker, std::size_t i) {
+    const auto& [docid, n] = docs[i];
     out({"search/docs/" + std::to_string(n) + ".json",
-                   doc_fragment(db.get_document(docid), limits).dump(-1, ' ', false, Json::error_handler_t::replace)});
-  }
+         doc_fragment(handle(worker).get_document(docid), limits).dump(-1, ' ', false, Json::error_handler_t::replace)});
+  });
   std::sort(shard_names.begin(), shard_names.end());
   const Json meta = {{"version", kFormatVersion}, {"documents", static_cast<int>(doc_count)}, {"shards", shard_names},
                      {"facets", facet_names}, {"coordination_boost", schema::kCoordinationBoost},
@@ -213,9 +230,14 @@ void build_static_index(const std::filesystem::path& db_dir, const model::FileSi
   out({"search/meta.json", meta.dump(-1, ' ', false, Json::error_handler_t::replace)});
 }
 
-std::vector<model::OutputFile> build_static_index(const std::filesystem::path& db_dir, const StaticIndexLimits& limits) {
+std::vector<model::OutputFile> build_static_index(const std::filesystem::path& db_dir, unsigned jobs, const StaticIndexLimits& limits) {
   std::vector<model::OutputFile> files;
-  build_static_index(db_dir, [&files](model::OutputFile file) { files.push_back(std::move(file)); }, limits);
+  std::mutex files_mutex;
+  const model::FileSink collect = [&](model::OutputFile file) {
+    const std::lock_guard lock(files_mutex);
+    files.push_back(std::move(file));
+  };
+  build_static_index(db_dir, collect, jobs, limits);
   std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
   return files;
 }

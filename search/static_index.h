@@ -31,10 +31,14 @@ struct StaticIndexLimits {
 
 // Reads the Xapian database at `db_dir` and hands each file to write under the site to `sink`
 // as soon as it is made, so that they are never all in memory (docs/ alone is a few KB per
-// incident). The files and their bytes depend only on the database; their order is fixed.
-void build_static_index(const std::filesystem::path& db_dir, const model::FileSink& sink, const StaticIndexLimits& limits = {});
+// incident). Postings and docs/ are made on up to `jobs` threads, which call `sink` at once:
+// it must be safe to call from several threads. The files and their bytes depend only on the
+// database, not on `jobs`; the order they come in does.
+void build_static_index(const std::filesystem::path& db_dir, const model::FileSink& sink, unsigned jobs = 1,
+                        const StaticIndexLimits& limits = {});
 
 // The same files, collected and sorted by path (for tests and tools).
-std::vector<model::OutputFile> build_static_index(const std::filesystem::path& db_dir, const StaticIndexLimits& limits = {});
+std::vector<model::OutputFile> build_static_index(const std::filesystem::path& db_dir, unsigned jobs = 1,
+                                                  const StaticIndexLimits& limits = {});
 
 }  // namespace pmkb::search

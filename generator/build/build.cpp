@@ -227,7 +227,7 @@ Written write_site(model::Site site, const model::Settings& settings, const Buil
   clock.lap("index");
   site = {};  // most of a large build's memory
   clock.start("static index");
-  search::build_static_index(db_dir, sink);
+  search::build_static_index(db_dir, sink, options.jobs);
   clock.lap("static index");
   out.files = written;
   return out;

@@ -136,7 +136,7 @@ TEST_CASE("search: an index updated in place equals one built from scratch", "[s
   search::build_index(site, dir.path() / "clean" / "xapian", fresh);
 
   // The static index is read from the database: every term, weight, facet and document.
-  const auto updated_files = search::build_static_index(dir.path() / "updated" / "xapian");
+  const auto updated_files = search::build_static_index(dir.path() / "updated" / "xapian", 4);  // and on several threads
   const auto clean_files = search::build_static_index(dir.path() / "clean" / "xapian");
   REQUIRE(updated_files.size() == clean_files.size());
   for (std::size_t i = 0; i < clean_files.size(); ++i) {
