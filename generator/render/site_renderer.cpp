@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <optional>
 
 #include "parallel/parallel.h"
@@ -54,15 +55,11 @@ class PageRenderer {
   std::map<std::string, mustache> compiled_;
 };
 
-// Hands rendered files to the sink and remembers the pages' paths for the sitemap.
+// Hands files to the sink and remembers their paths, for the sitemap.
 class Emitter {
  public:
-  Emitter(const model::FileSink& sink, const Theme& theme, diag::Diagnostics& diagnostics)
-      : sink_(sink), renderer_(theme), diagnostics_(diagnostics) {}
+  explicit Emitter(const model::FileSink& sink) : sink_(sink) {}
 
-  void page(const std::string& template_name, View view, const std::string& path) {
-    if (auto html = renderer_.render(template_name, std::move(view), path, diagnostics_)) file(path, std::move(*html));
-  }
   void file(const std::string& path, std::string bytes) {
     paths_.push_back(path);
     sink_({path, std::move(bytes)});
@@ -71,8 +68,6 @@ class Emitter {
 
  private:
   const model::FileSink& sink_;
-  PageRenderer renderer_;
-  diag::Diagnostics& diagnostics_;
   std::vector<std::string> paths_;
 };
 
@@ -125,32 +120,63 @@ PageDigests render_incident_pages(const model::Site& site, const model::Settings
   return made;
 }
 
+// A page other than an incident's: its template, how to make its view, and its path.
+struct LibraryPage {
+  std::string template_name;
+  std::function<View()> make_view;
+  std::string path;
+};
+
+std::vector<LibraryPage> library_pages(const model::Site& site, const model::Settings& settings) {
+  std::vector<LibraryPage> pages;
+  pages.push_back({"index", [&site, &settings] { return index_view(site, settings); }, "index.html"});
+  pages.push_back({"causes", [&site, &settings] { return causes_index_view(site, settings); }, "causes/index.html"});
+  for (const auto& cause : site.causes) {
+    pages.push_back({"cause", [&site, &settings, &cause] { return cause_view(site, cause, settings); }, "causes/" + cause.id + "/index.html"});
+  }
+  for (const auto& [kind, folder] : {std::pair{"service", "services"}, std::pair{"year", "years"}, std::pair{"severity", "severity"}}) {
+    auto listings = std::make_shared<const std::vector<Listing>>(listings_by(site, kind));
+    pages.push_back({"listings", [&settings, listings, kind] { return listings_index_view(*listings, kind, settings); },
+                     std::string(folder) + "/index.html"});
+    for (const auto& listing : *listings) {
+      pages.push_back({"listing", [&site, &settings, &listing, listings] { return listing_view(site, listing, settings); },
+                       std::string(folder) + "/" + listing.slug + "/index.html"});
+    }
+  }
+  pages.push_back({"actions", [&site, &settings] { return actions_view(site, settings); }, "actions/index.html"});
+  pages.push_back({"insights", [&site, &settings] { return insights_view(site, settings); }, "insights/index.html"});
+  pages.push_back({"404", [&settings] { return page_view(settings, "", "Page not found"); }, "404.html"});
+  pages.push_back({"search", [&settings] { return page_view(settings, "../", "Search"); }, "search/index.html"});
+  return pages;
+}
+
 }  // namespace
 
 PageDigests render_site(const model::Site& site, const model::Settings& settings, const Theme& theme, unsigned jobs,
                         const model::FileSink& sink, diag::Diagnostics& diagnostics, const EarlierPages& earlier) {
-  Emitter out(sink, theme, diagnostics);
-  out.page("index", index_view(site, settings), "index.html");
+  Emitter out(sink);
   PageDigests digests = render_incident_pages(site, settings, theme, jobs, sink, earlier, out.paths(), diagnostics);
-  out.page("causes", causes_index_view(site, settings), "causes/index.html");
-  for (const auto& cause : site.causes) out.page("cause", cause_view(site, cause, settings), "causes/" + cause.id + "/index.html");
-  for (const auto& [kind, folder] : {std::pair{"service", "services"}, std::pair{"year", "years"}, std::pair{"severity", "severity"}}) {
-    const std::vector<Listing> listings = listings_by(site, kind);
-    out.page("listings", listings_index_view(listings, kind, settings), std::string(folder) + "/index.html");
-    for (const auto& listing : listings) {
-      const std::string dir = std::string(folder) + "/" + listing.slug + "/";
-      out.page("listing", listing_view(site, listing, settings), dir + "index.html");
-      if (std::string_view(kind) == "service") out.file(dir + "index.json", service_json(listing));
+  // The other pages, on the pool too: the cause and listing pages of a large library are tens
+  // of megabytes of HTML. Each page reports into its own sink, merged in page order.
+  std::vector<LibraryPage> pages = library_pages(site, settings);
+  std::vector<PageRenderer> renderers(std::max(1u, jobs), PageRenderer(theme));
+  std::vector<diag::Diagnostics> found(pages.size());
+  std::vector<bool> rendered(pages.size());
+  parallel::for_each_index_by_worker(pages.size(), jobs, [&](std::size_t worker, std::size_t i) {
+    if (auto html = renderers[worker].render(pages[i].template_name, pages[i].make_view(), pages[i].path, found[i])) {
+      sink({pages[i].path, std::move(*html)});
+      rendered[i] = true;
     }
+  });
+  for (std::size_t i = 0; i < pages.size(); ++i) {
+    if (rendered[i]) out.paths().push_back(pages[i].path);
+    diagnostics.merge(std::move(found[i]));
   }
-  out.page("actions", actions_view(site, settings), "actions/index.html");
-  out.page("insights", insights_view(site, settings), "insights/index.html");
-  out.page("404", page_view(settings, "", "Page not found"), "404.html");
-  out.page("search", page_view(settings, "../", "Search"), "search/index.html");
+  for (const auto& listing : listings_by(site, "service")) out.file("services/" + listing.slug + "/index.json", service_json(listing));
   out.file("feed.xml", atom_feed(site, settings));
-  std::vector<std::string> pages = out.paths();
-  std::sort(pages.begin(), pages.end());
-  out.file("sitemap.xml", sitemap(pages, settings));
+  std::vector<std::string> paths = out.paths();
+  std::sort(paths.begin(), paths.end());
+  out.file("sitemap.xml", sitemap(paths, settings));
   for (const auto& [path, bytes] : theme.assets) out.file(path, bytes);
   return digests;
 }
