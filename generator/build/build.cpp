@@ -216,7 +216,7 @@ Written write_site(model::Site site, const model::Settings& settings, const Buil
   Written out;
   try {
     out.pages = render::render_site(site, settings, theme, options.jobs, sink, diagnostics, earlier);
-    staged.write_streamed("incidents.json", [&site](const auto& append) { exporter::export_json(site, append); });
+    staged.write_streamed("incidents.json", [&](const auto& append) { exporter::export_json(site, options.jobs, append); });
     ++written;
   } catch (...) {
     index.wait();  // the index thread writes into the staging directory: let it finish first

@@ -1,6 +1,11 @@
 #include "export/json_export.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "parallel/parallel.h"
 
 namespace pmkb::exporter {
 
@@ -109,7 +114,7 @@ void append_indented(std::string& out, const std::string& json, std::size_t spac
 
 }  // namespace
 
-void export_json(const model::Site& site, const std::function<void(std::string_view)>& append) {
+void export_json(const model::Site& site, unsigned jobs, const std::function<void(std::string_view)>& append) {
   // The incidents are printed one at a time, as they would be inside the whole document, so
   // that only one incident's JSON tree is in memory at once (a library's tree is many times
   // the size of its text).
@@ -124,11 +129,16 @@ void export_json(const model::Site& site, const std::function<void(std::string_v
                       {"last_seen", c.last_seen ? Json(model::to_iso(*c.last_seen)) : Json()}});
   }
   append("{\n  \"taxonomy_version\": " + dump(Json(site.taxonomy.version)) + ",\n  \"incidents\": [");
-  std::string piece;
-  for (std::size_t i = 0; i < site.incidents.size(); ++i) {
-    piece = i == 0 ? "\n" : ",\n";
-    append_indented(piece, dump(incident_json(site.incidents[i])), 4);
-    append(piece);
+  // Printed on the pool a few hundred at a time, and handed on in order.
+  constexpr std::size_t kChunk = 256;
+  for (std::size_t begin = 0; begin < site.incidents.size(); begin += kChunk) {
+    const std::vector<std::string> pieces = parallel::map_indexes(std::min(kChunk, site.incidents.size() - begin), jobs, [&](std::size_t k) {
+      const std::size_t i = begin + k;
+      std::string piece = i == 0 ? "\n" : ",\n";
+      append_indented(piece, dump(incident_json(site.incidents[i])), 4);
+      return piece;
+    });
+    for (const auto& piece : pieces) append(piece);
   }
   std::string rest;
   append_indented(rest, dump(causes), 2);
