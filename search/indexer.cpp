@@ -225,7 +225,6 @@ IndexUpdate build_index(const model::Site& site, const std::filesystem::path& db
   // thread writes the current one: the single writer is the index's bottleneck, and it only
   // writes. `existing` is read-only while batches are generated.
   constexpr std::size_t kBatch = 256;
-  constexpr std::size_t kBatchesPerFlush = 4;
   using Batch = std::vector<std::optional<IndexedDocument>>;
   const auto generate = [&](std::size_t begin) {
     const std::size_t count = std::min(kBatch, site.incidents.size() - begin);
@@ -261,8 +260,9 @@ IndexUpdate build_index(const model::Site& site, const std::filesystem::path& db
         for (const auto& [word, frequency] : batch[i]->spellings) db.add_spelling(word, frequency);
       }
     }
-    // Flushing every few thousand documents bounds the writer's memory, whatever the library's size.
-    if ((begin / kBatch + 1) % kBatchesPerFlush == 0) db.commit();
+    // Flushing after every batch bounds the writer's memory, whatever the library's size, and
+    // measured faster than every 1,024 or 4,096 documents: each flush merges fewer changes.
+    db.commit();
   }
   for (const auto& [id, document] : existing) {  // incidents no longer in the library
     if (present.contains(id)) continue;
