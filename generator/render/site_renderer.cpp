@@ -161,15 +161,15 @@ PageDigests render_site(const model::Site& site, const model::Settings& settings
   std::vector<LibraryPage> pages = library_pages(site, settings);
   std::vector<PageRenderer> renderers(std::max(1u, jobs), PageRenderer(theme));
   std::vector<diag::Diagnostics> found(pages.size());
-  std::vector<bool> rendered(pages.size());
+  std::vector<char> rendered(pages.size(), 0);  // not vector<bool>: its bits share words across threads
   parallel::for_each_index_by_worker(pages.size(), jobs, [&](std::size_t worker, std::size_t i) {
     if (auto html = renderers[worker].render(pages[i].template_name, pages[i].make_view(), pages[i].path, found[i])) {
       sink({pages[i].path, std::move(*html)});
-      rendered[i] = true;
+      rendered[i] = 1;
     }
   });
   for (std::size_t i = 0; i < pages.size(); ++i) {
-    if (rendered[i]) out.paths().push_back(pages[i].path);
+    if (rendered[i] != 0) out.paths().push_back(pages[i].path);
     diagnostics.merge(std::move(found[i]));
   }
   for (const auto& listing : listings_by(site, "service")) out.file("services/" + listing.slug + "/index.json", service_json(listing));
