@@ -1,6 +1,8 @@
 #include "search/query.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <xapian.h>
 
 #include <algorithm>
@@ -161,16 +163,25 @@ class FacetSpy : public Xapian::MatchSpy {
 namespace {
 
 // Identifies the index build: a new build swaps in a new directory, and with it a new inode.
-std::pair<std::uintmax_t, std::int64_t> read_index_identity(const std::filesystem::path& db_path) {
+// `dir_fd` is a directory to resolve `db_path` from, or AT_FDCWD.
+std::pair<std::uintmax_t, std::int64_t> read_index_identity(int dir_fd, const std::filesystem::path& db_path) {
   struct stat info {};
-  if (::stat((db_path / "iamglass").c_str(), &info) != 0) return {0, 0};
+  if (::fstatat(dir_fd, (db_path / "iamglass").c_str(), &info, 0) != 0) return {0, 0};
   return {static_cast<std::uintmax_t>(info.st_ino), static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1000000000 + info.st_mtim.tv_nsec};
 }
 
 }  // namespace
 
 struct Searcher::Impl {
+  ~Impl() {
+    if (dir_fd >= 0) ::close(dir_fd);
+  }
   std::filesystem::path db_path;
+  // The index directory this reader opened, held open: a rebuild swaps another directory in
+  // under db_path, and Xapian opens a database's files one by one, so opening by db_path
+  // could mix two builds' files (DatabaseModifiedError). Through /proc/self/fd/N every file
+  // comes from this directory.
+  int dir_fd = -1;
   Xapian::Database db;
   Xapian::QueryParser parser;
   std::pair<std::uintmax_t, std::int64_t> identity;
@@ -181,9 +192,12 @@ Searcher::Searcher(std::filesystem::path site_dir) : impl_(std::make_unique<Impl
   if (!std::filesystem::exists(impl_->db_path / "iamglass")) {
     throw std::runtime_error("no search index at " + impl_->db_path.string() + "; run `pmkb build` first (or pass -s OUT)");
   }
-  impl_->identity = read_index_identity(impl_->db_path);
+  impl_->dir_fd = ::open(impl_->db_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  const std::string pinned = "/proc/self/fd/" + std::to_string(impl_->dir_fd);
+  const bool is_pinned = impl_->dir_fd >= 0 && ::access((pinned + "/iamglass").c_str(), R_OK) == 0;  // no /proc: by path
+  impl_->identity = is_pinned ? read_index_identity(impl_->dir_fd, ".") : read_index_identity(AT_FDCWD, impl_->db_path);
   try {
-    impl_->db = Xapian::Database(impl_->db_path.string(), Xapian::DB_OPEN);
+    impl_->db = Xapian::Database(is_pinned ? pinned : impl_->db_path.string(), Xapian::DB_OPEN);
   } catch (const Xapian::Error& e) {
     throw std::runtime_error("cannot open the search index " + impl_->db_path.string() + ": " + e.get_description() +
                              "; rebuild the site with `pmkb build`");
@@ -195,7 +209,7 @@ Searcher::~Searcher() = default;
 Searcher::Searcher(Searcher&&) noexcept = default;
 Searcher& Searcher::operator=(Searcher&&) noexcept = default;
 
-bool Searcher::is_stale() const { return read_index_identity(impl_->db_path) != impl_->identity; }
+bool Searcher::is_stale() const { return read_index_identity(AT_FDCWD, impl_->db_path) != impl_->identity; }
 
 std::string Searcher::index_identity() const {
   return std::to_string(impl_->identity.first) + ":" + std::to_string(impl_->identity.second);
