@@ -134,13 +134,15 @@ std::vector<LibraryPage> library_pages(const model::Site& site, const model::Set
   for (const auto& cause : site.causes) {
     pages.push_back({"cause", [&site, &settings, &cause] { return cause_view(site, cause, settings); }, "causes/" + cause.id + "/index.html"});
   }
-  for (const auto& [kind, folder] : {std::pair{"service", "services"}, std::pair{"year", "years"}, std::pair{"severity", "severity"}}) {
+  for (const auto& kind_folder : {std::pair{"service", "services"}, std::pair{"year", "years"}, std::pair{"severity", "severity"}}) {
+    const std::string kind = kind_folder.first;  // a copy: clang before 16 cannot capture a structured binding
+    const std::string folder = kind_folder.second;
     auto listings = std::make_shared<const std::vector<Listing>>(listings_by(site, kind));
     pages.push_back({"listings", [&settings, listings, kind] { return listings_index_view(*listings, kind, settings); },
-                     std::string(folder) + "/index.html"});
+                     folder + "/index.html"});
     for (const auto& listing : *listings) {
       pages.push_back({"listing", [&site, &settings, &listing, listings] { return listing_view(site, listing, settings); },
-                       std::string(folder) + "/" + listing.slug + "/index.html"});
+                       folder + "/" + listing.slug + "/index.html"});
     }
   }
   pages.push_back({"actions", [&site, &settings] { return actions_view(site, settings); }, "actions/index.html"});
