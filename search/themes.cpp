@@ -9,7 +9,6 @@
 
 #include "search/document_text.h"
 #include "search/gist_database.h"
-#include "search/schema.h"
 
 namespace pmkb::search {
 
