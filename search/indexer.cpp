@@ -217,34 +217,35 @@ void remove_spellings(Xapian::WritableDatabase& db, Xapian::docid docid) {
 
 }  // namespace
 
-IndexUpdate build_index(const model::Site& site, const std::filesystem::path& db_dir, const IndexOptions& options) {
-  std::map<std::string, std::pair<Xapian::docid, std::string>> existing;
-  Xapian::WritableDatabase db = open_for_update(db_dir, options, existing);
-  IndexUpdate update;
-  // Terms are generated on the worker threads a batch at a time, the next batch while this
-  // thread writes the current one: the single writer is the index's bottleneck, and it only
-  // writes. `existing` is read-only while batches are generated.
+namespace {
+
+using Existing = std::map<std::string, std::pair<Xapian::docid, std::string>>;
+
+// Adds or replaces the incidents [begin, end) of `site` in `db`, counting into `update`;
+// those found in `existing` (read-only here) go into `present`. Terms are generated on
+// `jobs` worker threads a batch at a time, the next batch while this thread writes the
+// current one: the writer is the index's bottleneck, and it only writes.
+void write_incidents(Xapian::WritableDatabase& db, const model::Site& site, std::size_t begin, std::size_t end, const Existing& existing,
+                     unsigned jobs, IndexUpdate& update, std::set<std::string_view>& present) {
   constexpr std::size_t kBatch = 256;
   using Batch = std::vector<std::optional<IndexedDocument>>;
-  const auto generate = [&](std::size_t begin) {
-    const std::size_t count = std::min(kBatch, site.incidents.size() - begin);
-    return parallel::map_indexes(count, options.jobs, [&, begin](std::size_t i) {
-      const model::AnalyzedIncident& entry = site.incidents[begin + i];
+  const auto generate = [&](std::size_t first) {
+    const std::size_t count = std::min(kBatch, end - first);
+    return parallel::map_indexes(count, jobs, [&, first](std::size_t i) {
+      const model::AnalyzedIncident& entry = site.incidents[first + i];
       DocumentSource source = document_source(entry);
       const auto it = existing.find(entry.incident.id);
       if (it != existing.end() && it->second.second == source.hash) return std::optional<IndexedDocument>();
       return std::optional(make_document(entry, std::move(source)));
     });
   };
-  std::set<std::string_view> present;  // ids of `existing` still in the library
   std::future<Batch> next;
-  if (!site.incidents.empty()) next = std::async(std::launch::async, generate, std::size_t{0});
-  for (std::size_t begin = 0; begin < site.incidents.size(); begin += kBatch) {
+  if (begin < end) next = std::async(std::launch::async, generate, begin);
+  for (std::size_t first = begin; first < end; first += kBatch) {
     Batch batch = next.get();
-    if (begin + kBatch < site.incidents.size()) next = std::async(std::launch::async, generate, begin + kBatch);
+    if (first + kBatch < end) next = std::async(std::launch::async, generate, first + kBatch);
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      const std::string& id = site.incidents[begin + i].incident.id;
-      const auto it = existing.find(id);
+      const auto it = existing.find(site.incidents[first + i].incident.id);
       if (it != existing.end()) present.insert(it->first);
       if (!batch[i]) {
         ++update.kept;
@@ -264,11 +265,61 @@ IndexUpdate build_index(const model::Site& site, const std::filesystem::path& db
     // measured faster than every 1,024 or 4,096 documents: each flush merges fewer changes.
     db.commit();
   }
-  for (const auto& [id, document] : existing) {  // incidents no longer in the library
-    if (present.contains(id)) continue;
-    remove_spellings(db, document.first);
-    db.delete_document(document.first);
-    ++update.removed;
+}
+
+// A new index written as `shards` databases side by side, each by its own writer over a
+// contiguous run of the incidents, then merged by Xapian's compaction into `db_dir`. The
+// merge keeps the incidents' order, so document numbers are those one writer would give.
+void write_sharded(const model::Site& site, const std::filesystem::path& db_dir, unsigned shards, unsigned jobs, IndexUpdate& update) {
+  namespace fs = std::filesystem;
+  const std::size_t count = site.incidents.size();
+  std::vector<fs::path> paths;
+  std::vector<IndexUpdate> updates(shards);
+  std::vector<std::future<void>> writers;
+  for (unsigned shard = 0; shard < shards; ++shard) {
+    paths.push_back(db_dir.string() + ".shard-" + std::to_string(shard));
+    writers.push_back(std::async(std::launch::async, [&, shard] {
+      Xapian::WritableDatabase db(paths[shard].string(), Xapian::DB_CREATE | Xapian::DB_NO_SYNC);
+      std::set<std::string_view> present;
+      write_incidents(db, site, count * shard / shards, count * (shard + 1) / shards, {}, std::max(1u, jobs / shards), updates[shard], present);
+      db.close();
+    }));
+  }
+  for (auto& writer : writers) writer.wait();  // none may still write when the shards are removed
+  for (auto& writer : writers) writer.get();
+  Xapian::Database all;
+  for (const auto& path : paths) all.add_database(Xapian::Database(path.string()));
+  all.compact(db_dir.string(), Xapian::Compactor::STANDARD);
+  all.close();
+  for (const auto& path : paths) fs::remove_all(path);
+  for (const auto& shard : updates) update.added += shard.added;
+}
+
+}  // namespace
+
+IndexUpdate build_index(const model::Site& site, const std::filesystem::path& db_dir, const IndexOptions& options) {
+  Existing existing;
+  Xapian::WritableDatabase db = open_for_update(db_dir, options, existing);
+  IndexUpdate update;
+  // A new index of a large library is written in shards, one writer per thread: a single
+  // writer would be the build's long pole. Updates change few documents and need one.
+  constexpr std::size_t kMaxShards = 8;
+  const auto shards = static_cast<unsigned>(
+      std::min({std::size_t{options.jobs}, kMaxShards, site.incidents.size() / std::max<std::size_t>(1, options.shard_incidents)}));
+  if (existing.empty() && db.get_doccount() == 0 && shards >= 2) {
+    db.close();
+    std::filesystem::remove_all(db_dir);
+    write_sharded(site, db_dir, shards, options.jobs, update);
+    db = Xapian::WritableDatabase(db_dir.string(), Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
+  } else {
+    std::set<std::string_view> present;  // ids of `existing` still in the library
+    write_incidents(db, site, 0, site.incidents.size(), existing, options.jobs, update, present);
+    for (const auto& [id, document] : existing) {  // incidents no longer in the library
+      if (present.contains(id)) continue;
+      remove_spellings(db, document.first);
+      db.delete_document(document.first);
+      ++update.removed;
+    }
   }
   write_synonyms(db, site.taxonomy);
   db.set_metadata(std::string(schema::kWriterKey), options.writer_key);

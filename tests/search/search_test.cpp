@@ -2,6 +2,8 @@
 
 #include <xapian.h>
 
+#include <filesystem>
+
 #include "analyze/library.h"
 #include "config/settings_loader.h"
 #include "search/indexer.h"
@@ -12,6 +14,7 @@
 #include "support/fixtures.h"
 
 using namespace pmkb;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -161,6 +164,54 @@ TEST_CASE("search: an index updated in place equals one built from scratch", "[s
   search::IndexOptions other = update;
   other.writer_key = "another-pmkb";
   CHECK(search::build_index(site, dir.path() / "other" / "xapian", other).added == 3);
+}
+
+TEST_CASE("search: an index written in shards and merged equals one written by one writer", "[search]") {
+  test::TempDir dir;
+  Documents documents = kSmallLibrary;
+  for (int i = 0; i < 9; ++i) {
+    documents.push_back({"disk-" + std::to_string(i) + ".md", "# Disk full on volume " + std::to_string(i) +
+                                                                  "\n\n**Date:** 2025-06-0" + std::to_string(1 + i) +
+                                                                  "\n\n## Root cause\n\nENOSPC on the log volume; inodes ran out.\n"});
+  }
+  const model::Site site = small_site(documents);
+  search::IndexOptions one{1, std::nullopt, "pmkb-test"};
+  search::IndexOptions sharded{3, std::nullopt, "pmkb-test"};
+  sharded.shard_incidents = 4;  // 12 incidents: three shards
+  CHECK(search::build_index(site, dir.path() / "one" / "xapian", one).added == 12);
+  CHECK(search::build_index(site, dir.path() / "sharded" / "xapian", sharded).added == 12);
+  CHECK_FALSE(fs::exists(dir.path() / "sharded" / "xapian.shard-0"));  // merged, then removed
+
+  const Xapian::Database a((dir.path() / "one" / "xapian").string());
+  const Xapian::Database b((dir.path() / "sharded" / "xapian").string());
+  CHECK(b.get_doccount() == 12);
+  CHECK(b.get_metadata(std::string(search::schema::kWriterKey)) == "pmkb-test");
+  // The same documents under the same numbers, with the same terms.
+  for (Xapian::docid id = 1; id <= 12; ++id) {
+    INFO(id);
+    CHECK(b.get_document(id).get_data() == a.get_document(id).get_data());
+    CHECK(std::vector<std::string>(b.termlist_begin(id), b.termlist_end(id)) == std::vector<std::string>(a.termlist_begin(id), a.termlist_end(id)));
+  }
+  std::vector<std::string> spellings_a, spellings_b, synonyms_a, synonyms_b;
+  for (auto it = a.spellings_begin(); it != a.spellings_end(); ++it) spellings_a.push_back(*it + ":" + std::to_string(it.get_termfreq()));
+  for (auto it = b.spellings_begin(); it != b.spellings_end(); ++it) spellings_b.push_back(*it + ":" + std::to_string(it.get_termfreq()));
+  CHECK(spellings_b == spellings_a);
+  for (auto it = a.synonym_keys_begin(); it != a.synonym_keys_end(); ++it) synonyms_a.push_back(*it);
+  for (auto it = b.synonym_keys_begin(); it != b.synonym_keys_end(); ++it) synonyms_b.push_back(*it);
+  CHECK(synonyms_b == synonyms_a);
+  const auto files_a = search::build_static_index(dir.path() / "one" / "xapian");
+  const auto files_b = search::build_static_index(dir.path() / "sharded" / "xapian");
+  REQUIRE(files_b.size() == files_a.size());
+  for (std::size_t i = 0; i < files_a.size(); ++i) {
+    INFO(files_a[i].path);
+    CHECK(files_b[i].bytes == files_a[i].bytes);
+  }
+  // The merged index is updated in place like any other.
+  search::IndexOptions update = one;
+  update.previous = dir.path() / "sharded" / "xapian";
+  const auto changed = search::build_index(small_site(kSmallLibrary), dir.path() / "updated" / "xapian", update);
+  CHECK(changed.kept == 3);
+  CHECK(changed.removed == 9);
 }
 
 TEST_CASE("search: synonyms from the cause taxonomy", "[search][synonyms]") {
