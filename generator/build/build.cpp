@@ -14,6 +14,7 @@
 #include <set>
 
 #include "analyze/library.h"
+#include "cache/analysis_cache.h"
 #include "cache/extraction_cache.h"
 #include "config/settings_loader.h"
 #include "content/front_matter.h"
@@ -26,6 +27,7 @@
 #include "render/site_renderer.h"
 #include "render/theme.h"
 #include "search/indexer.h"
+#include "search/document_text.h"
 #include "search/static_index.h"
 #include "search/themes.h"
 #include "text/digest.h"
@@ -265,16 +267,52 @@ void count_causes(const std::vector<std::vector<model::CauseMatch>>& causes, Ana
       std::count_if(incidents_with.begin(), incidents_with.end(), [](const auto& entry) { return entry.second > 1; }));
 }
 
-// The extraction cache of a build that writes OUT: what the previous build left (read under
-// the lock), and where this build's goes. Lint reads and writes none.
-struct ExtractionCacheUse {
+// OUT/.pmkb-analysis: the similarities and themes, for the next build (cache/analysis_cache.h).
+constexpr const char* kAnalysisFile = ".pmkb-analysis";
+
+// The caches of a build that writes OUT: what the previous build left (read under the lock),
+// and where this build's go. Lint reads and writes none.
+struct CacheUse {
   cache::ExtractionCache previous;
+  std::string previous_analysis;  // the bytes of OUT/.pmkb-analysis
   std::uint64_t environment = 0;
   output::StagedOutput* staged = nullptr;
 };
 
+// The key of the library-wide analysis: everything similarity and themes read.
+std::uint64_t analysis_key(const std::vector<model::Incident>& incidents, const std::vector<bool>& explained, std::uint64_t environment) {
+  text::Digest digest;
+  digest.add(environment).add(incidents.size());
+  for (std::size_t i = 0; i < incidents.size(); ++i) {
+    digest.add(incidents[i].id).add(incidents[i].language).add(incidents[i].title).add(search::gist(incidents[i])).add(explained[i] ? 1 : 0);
+  }
+  return digest.value();
+}
+
+// Similar incidents and themes: measured, or the previous build's when nothing they read changed.
+cache::Analysis analyze_similarity(const std::vector<model::Incident>& incidents, const std::vector<bool>& explained, unsigned jobs,
+                                   const CacheUse& cache_use, StageClock& clock) {
+  clock.start("similarity");
+  const std::uint64_t key = cache_use.staged ? analysis_key(incidents, explained, cache_use.environment) : 0;
+  if (cache_use.staged) {
+    if (auto previous = cache::decode_analysis(cache_use.previous_analysis, key, incidents.size())) {
+      cache_use.staged->write({kAnalysisFile, cache_use.previous_analysis});
+      clock.lap("similarity (kept)");
+      return std::move(*previous);
+    }
+  }
+  cache::Analysis analysis;
+  analysis.similarities = search::find_similar_incidents(incidents, jobs);
+  clock.lap("similarity");
+  clock.start("themes");
+  analysis.themes = search::find_themes(incidents, explained, analysis.similarities, jobs);
+  clock.lap("themes");
+  if (cache_use.staged) cache_use.staged->write({kAnalysisFile, cache::encode_analysis(key, analysis)});
+  return analysis;
+}
+
 // Consumes the inputs: the sources' text is released once it is extracted.
-AnalyzedLibrary analyze_inputs(Inputs inputs, const BuildOptions& options, ExtractionCacheUse cache_use, diag::Diagnostics& found,
+AnalyzedLibrary analyze_inputs(Inputs inputs, const BuildOptions& options, CacheUse cache_use, diag::Diagnostics& found,
                                StageClock& clock) {
   AnalyzedLibrary library;
   library.settings = inputs.settings;
@@ -297,16 +335,12 @@ AnalyzedLibrary analyze_inputs(Inputs inputs, const BuildOptions& options, Extra
   count_causes(causes, library);
   // Similarity, themes and relations report nothing: lint, which only reports, stops here.
   if (!options.write_output) return library;
-  clock.start("similarity");
-  const std::vector<model::Similarity> similarities = search::find_similar_incidents(incidents, options.jobs);
-  clock.lap("similarity");
-  clock.start("themes");
   std::vector<bool> explained;
   for (const auto& found_causes : causes) explained.push_back(!found_causes.empty());
-  std::vector<model::Theme> themes = search::find_themes(incidents, explained, similarities, options.jobs);
-  clock.lap("themes");
+  cache::Analysis analysis = analyze_similarity(incidents, explained, options.jobs, cache_use, clock);
   clock.start("relate");
-  library.site = analyze::analyze_library(std::move(incidents), std::move(causes), similarities, std::move(themes), settings.taxonomy);
+  library.site =
+      analyze::analyze_library(std::move(incidents), std::move(causes), analysis.similarities, std::move(analysis.themes), settings.taxonomy);
   clock.lap("relate");
   return library;
 }
@@ -375,6 +409,12 @@ std::string build_state(const State& state) {
                                        {"diagnostics", diag::format_json(state.diagnostics.all())},
                                        {"pages", std::move(pages)}};
   return json.dump(1) + "\n";
+}
+
+// The bytes of `file`, or none when it cannot be read.
+std::string read_file_or_empty(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 // The state that the build which wrote OUT left, or null.
@@ -452,11 +492,14 @@ BuildResult run_build(const BuildOptions& given) {
   // Taken before the work, so that a second build into OUT is refused at once.
   std::optional<output::StagedOutput> staged;
   if (options.write_output && !inputs.config_failed) staged.emplace(options.out_dir, !options.clean);
-  ExtractionCacheUse cache_use;
+  CacheUse cache_use;
   if (staged) {
     cache_use.environment = extraction_environment(inputs.settings);
     // Read under the lock, like the previous pages below.
-    if (!options.clean) cache_use.previous = cache::ExtractionCache::read(options.out_dir / kCacheFile, cache_use.environment);
+    if (!options.clean) {
+      cache_use.previous = cache::ExtractionCache::read(options.out_dir / kCacheFile, cache_use.environment);
+      cache_use.previous_analysis = read_file_or_empty(options.out_dir / kAnalysisFile);
+    }
     cache_use.staged = &*staged;
   }
   AnalyzedLibrary library = analyze_inputs(std::move(inputs), options, std::move(cache_use), found, clock);

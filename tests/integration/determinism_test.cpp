@@ -252,6 +252,48 @@ TEST_CASE("rebuild: after add, edit, rename and delete, the site equals a clean 
   }
 }
 
+TEST_CASE("rebuild: an edit that leaves every gist alone keeps the similarity analysis, exactly", "[integration][incremental]") {
+  test::TempDir dir;
+  write_library(dir, false);
+  build::BuildOptions incremental = test::site_build_options(dir);
+  build::run_build(incremental);
+  build::BuildOptions clean = incremental;
+  clean.out_dir = dir.path() / "clean";
+  clean.clean = true;
+  const auto stages = [](const build::BuildResult& result) {
+    std::vector<std::string> names;
+    for (const auto& [name, seconds] : result.summary.stage_seconds) names.push_back(name);
+    return names;
+  };
+  const auto kept = [&](const build::BuildResult& result) {
+    const auto names = stages(result);
+    return std::find(names.begin(), names.end(), "similarity (kept)") != names.end();
+  };
+
+  // A new timeline entry and an action item closed: title, summary and root cause as they were.
+  std::string pm3 = dir.read("content/team-3/pm-3.md");
+  pm3.replace(pm3.find("- 10:30 UTC mitigated"), 21, "- 10:30 UTC mitigated\n- 11:00 UTC all clear");
+  pm3.replace(pm3.find("- [ ] Add an alert"), 5, "- [x]");
+  dir.write("content/team-3/pm-3.md", pm3);
+  CHECK(kept(build::run_build(incremental)));
+  CHECK_FALSE(kept(build::run_build(clean)));
+  require_same_tree(read_tree(clean.out_dir), read_tree(incremental.out_dir));
+  CHECK(dir.read("public/incidents/team-3-pm-3/index.html").find("all clear") != std::string::npos);
+
+  // A new root cause is measured again.
+  dir.write("content/team-3/pm-3.md", "# Incident 3\n\n## Root cause\n\nA TLS certificate expired because renewal failed.\n");
+  CHECK_FALSE(kept(build::run_build(incremental)));
+  build::run_build(clean);
+  require_same_tree(read_tree(clean.out_dir), read_tree(incremental.out_dir));
+
+  // A damaged record is measured again, not trusted.
+  dir.write("public/.pmkb-analysis", "{\"version\":1");
+  dir.write("content/team-2/pm-2.md", dir.read("content/team-2/pm-2.md") + "\nOne more note.\n");
+  CHECK_FALSE(kept(build::run_build(incremental)));
+  build::run_build(clean);
+  require_same_tree(read_tree(clean.out_dir), read_tree(incremental.out_dir));
+}
+
 TEST_CASE("rebuild: a config that changes extraction is not served from the cache", "[integration][incremental]") {
   test::TempDir dir;
   dir.write("content/a.md", "---\nservices: [pg]\n---\n# Database down\n\n## Root cause\n\nThe disk was full.\n");
