@@ -15,6 +15,7 @@
 #include "search/gist_database.h"
 #include "search/schema.h"
 #include "search/synonyms.h"
+#include "text/digest.h"
 #include "text/text.h"
 
 namespace pmkb::search {
@@ -72,36 +73,21 @@ std::vector<std::pair<std::string, Xapian::termcount>> spelling_words(const Xapi
   return words;
 }
 
-// What an incident's document is made from, and a digest of it: the stored record holds
-// every field that is indexed, so an incident whose digest is unchanged needs no new terms.
-struct DocumentSource {
-  DocumentText text;
-  std::string data;
-  std::string hash;
-};
-
-DocumentSource document_source(const model::AnalyzedIncident& entry) {
-  DocumentSource source;
-  source.text = document_text(entry.incident);
-  source.data = stored_record(entry, source.text, schema::kStoredSectionBytes).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  // The digest covers every indexed word, not only the stored part of each section.
-  std::string key = source.data;
-  for (const std::string* section : std::initializer_list<const std::string*>{&source.text.root_cause, &source.text.summary, &source.text.timeline, &source.text.actions,
-                                     &source.text.body}) {
-    key += '\x1e';
-    key += *section;
-  }
-  key += '\n' + entry.incident.language + '\n';
-  if (entry.incident.duration_minutes) key += std::to_string(*entry.incident.duration_minutes);
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016zx", std::hash<std::string>{}(key));
-  source.hash = hex;
-  return source;
+// A digest of what an incident's document is made from: its postmortem (bytes and path), id,
+// page and causes, and `environment` (the config that extraction ran under). Extraction is a
+// function of those, so an incident whose digest is unchanged needs no new document, and
+// telling that costs no text.
+std::string document_key(const model::AnalyzedIncident& entry, std::uint64_t environment) {
+  const model::Incident& incident = entry.incident;
+  text::Digest digest;
+  digest.add(environment).add(incident.source_digest).add(incident.source).add(incident.id).add(model::incident_url(incident));
+  for (const auto& cause : entry.causes) digest.add(cause.id);
+  return digest.hex();
 }
 
-IndexedDocument make_document(const model::AnalyzedIncident& entry, DocumentSource source) {
+IndexedDocument make_document(const model::AnalyzedIncident& entry, std::string key) {
   const model::Incident& incident = entry.incident;
-  const DocumentText& text = source.text;
+  const DocumentText text = document_text(incident);
   IndexedDocument out;
   Xapian::Document& doc = out.document;
   Generator generator(doc, incident.language);
@@ -133,8 +119,8 @@ IndexedDocument make_document(const model::AnalyzedIncident& entry, DocumentSour
   if (incident.date) facets += "year=" + std::to_string(incident.date->year) + "\n";
   doc.add_value(schema::kFacetSlot, facets);
   if (incident.severity) doc.add_value(schema::kSeverityRankSlot, Xapian::sortable_serialise(static_cast<int>(*incident.severity)));
-  doc.add_value(schema::kContentHashSlot, source.hash);
-  doc.set_data(std::move(source.data));
+  doc.add_value(schema::kContentHashSlot, key);
+  doc.set_data(stored_record(entry, text, schema::kStoredSectionBytes).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   return out;
 }
 
@@ -226,17 +212,17 @@ using Existing = std::map<std::string, std::pair<Xapian::docid, std::string>>;
 // `jobs` worker threads a batch at a time, the next batch while this thread writes the
 // current one: the writer is the index's bottleneck, and it only writes.
 void write_incidents(Xapian::WritableDatabase& db, const model::Site& site, std::size_t begin, std::size_t end, const Existing& existing,
-                     unsigned jobs, IndexUpdate& update, std::set<std::string_view>& present) {
+                     std::uint64_t environment, unsigned jobs, IndexUpdate& update, std::set<std::string_view>& present) {
   constexpr std::size_t kBatch = 256;
   using Batch = std::vector<std::optional<IndexedDocument>>;
   const auto generate = [&](std::size_t first) {
     const std::size_t count = std::min(kBatch, end - first);
     return parallel::map_indexes(count, jobs, [&, first](std::size_t i) {
       const model::AnalyzedIncident& entry = site.incidents[first + i];
-      DocumentSource source = document_source(entry);
+      std::string key = document_key(entry, environment);
       const auto it = existing.find(entry.incident.id);
-      if (it != existing.end() && it->second.second == source.hash) return std::optional<IndexedDocument>();
-      return std::optional(make_document(entry, std::move(source)));
+      if (it != existing.end() && it->second.second == key) return std::optional<IndexedDocument>();
+      return std::optional(make_document(entry, std::move(key)));
     });
   };
   std::future<Batch> next;
@@ -270,7 +256,8 @@ void write_incidents(Xapian::WritableDatabase& db, const model::Site& site, std:
 // A new index written as `shards` databases side by side, each by its own writer over a
 // contiguous run of the incidents, then merged by Xapian's compaction into `db_dir`. The
 // merge keeps the incidents' order, so document numbers are those one writer would give.
-void write_sharded(const model::Site& site, const std::filesystem::path& db_dir, unsigned shards, unsigned jobs, IndexUpdate& update) {
+void write_sharded(const model::Site& site, const std::filesystem::path& db_dir, unsigned shards, std::uint64_t environment, unsigned jobs,
+                   IndexUpdate& update) {
   namespace fs = std::filesystem;
   const std::size_t count = site.incidents.size();
   std::vector<fs::path> paths;
@@ -281,7 +268,8 @@ void write_sharded(const model::Site& site, const std::filesystem::path& db_dir,
     writers.push_back(std::async(std::launch::async, [&, shard] {
       Xapian::WritableDatabase db(paths[shard].string(), Xapian::DB_CREATE | Xapian::DB_NO_SYNC);
       std::set<std::string_view> present;
-      write_incidents(db, site, count * shard / shards, count * (shard + 1) / shards, {}, std::max(1u, jobs / shards), updates[shard], present);
+      write_incidents(db, site, count * shard / shards, count * (shard + 1) / shards, {}, environment, std::max(1u, jobs / shards),
+                      updates[shard], present);
       db.close();
     }));
   }
@@ -309,11 +297,11 @@ IndexUpdate build_index(const model::Site& site, const std::filesystem::path& db
   if (existing.empty() && db.get_doccount() == 0 && shards >= 2) {
     db.close();
     std::filesystem::remove_all(db_dir);
-    write_sharded(site, db_dir, shards, options.jobs, update);
+    write_sharded(site, db_dir, shards, options.environment, options.jobs, update);
     db = Xapian::WritableDatabase(db_dir.string(), Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
   } else {
     std::set<std::string_view> present;  // ids of `existing` still in the library
-    write_incidents(db, site, 0, site.incidents.size(), existing, options.jobs, update, present);
+    write_incidents(db, site, 0, site.incidents.size(), existing, options.environment, options.jobs, update, present);
     for (const auto& [id, document] : existing) {  // incidents no longer in the library
       if (present.contains(id)) continue;
       remove_spellings(db, document.first);

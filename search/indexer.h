@@ -19,6 +19,9 @@ struct IndexOptions {
   // instead of rebuilt.
   std::optional<std::filesystem::path> previous;
   std::string writer_key;  // identifies the pmkb that writes the index
+  // A digest of the config that extraction ran under: with another, every incident's
+  // document is made again.
+  std::uint64_t environment = 0;
   // A new index of at least twice this many incidents is written in shards side by side,
   // one writer thread each (at most `jobs`), then merged.
   std::size_t shard_incidents = 2048;

@@ -187,6 +187,15 @@ std::string binary_identity() {
          std::to_string(fs::last_write_time(self, ec).time_since_epoch().count());
 }
 
+// A digest of what extraction depends on besides a source: this pmkb binary and the config
+// files. The extraction cache of a build with another environment is not used.
+std::uint64_t extraction_environment(const model::Settings& settings) {
+  text::Digest digest;
+  digest.add(binary_identity());
+  for (const auto& [path, bytes] : settings.config_files) digest.add(path).add(bytes);
+  return digest.value();
+}
+
 // What write_site() wrote: how many files, and the incident pages' digests.
 struct Written {
   std::size_t files = 0;
@@ -202,7 +211,7 @@ Written write_site(model::Site site, const model::Settings& settings, const Buil
   clock.start("render + index");
   const render::Theme theme = render::load_theme(settings.theme, theme_override_dir(options, settings.theme), diagnostics);
   const fs::path db_dir = staged.staging_dir() / "xapian";
-  search::IndexOptions index_options{options.jobs, std::nullopt, binary_identity()};
+  search::IndexOptions index_options{options.jobs, std::nullopt, binary_identity(), extraction_environment(settings)};
   if (!options.clean && fs::is_directory(options.out_dir / "xapian")) index_options.previous = options.out_dir / "xapian";
   auto index = std::async(std::launch::async, [&] { search::build_index(site, db_dir, index_options); });
   std::atomic<std::size_t> written{0};
@@ -345,14 +354,6 @@ AnalyzedLibrary analyze_inputs(Inputs inputs, const BuildOptions& options, Cache
   return library;
 }
 
-// A digest of what extraction depends on besides a source: this pmkb binary and the config
-// files. The extraction cache of a build with another environment is not used.
-std::uint64_t extraction_environment(const model::Settings& settings) {
-  text::Digest digest;
-  digest.add(binary_identity());
-  for (const auto& [path, bytes] : settings.config_files) digest.add(path).add(bytes);
-  return digest.value();
-}
 
 // A digest of what every page depends on besides the library: this pmkb binary, the config
 // files and the theme override files. Pages of a build with another environment are not kept.

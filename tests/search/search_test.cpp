@@ -160,6 +160,14 @@ TEST_CASE("search: an index updated in place equals one built from scratch", "[s
   for (auto it = clean.spellings_begin(); it != clean.spellings_end(); ++it) words_clean.push_back(*it + ":" + std::to_string(it.get_termfreq()));
   CHECK(words_updated == words_clean);
 
+  // Under another config every document is made again.
+  search::IndexOptions reconfigured = update;
+  reconfigured.previous = dir.path() / "clean" / "xapian";
+  reconfigured.environment = 7;
+  const auto remade = search::build_index(site, dir.path() / "reconfigured" / "xapian", reconfigured);
+  CHECK(remade.replaced == 3);
+  CHECK(remade.kept == 0);
+
   // Another pmkb's index is not reused.
   search::IndexOptions other = update;
   other.writer_key = "another-pmkb";
