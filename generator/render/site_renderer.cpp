@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <type_traits>
 
 #include "parallel/parallel.h"
 
@@ -71,6 +72,13 @@ class Emitter {
   std::vector<std::string> paths_;
 };
 
+// Whether the page at `path` is kept from the earlier build: its digest is the same as then,
+// and its file could be kept.
+bool kept_from(const EarlierPages& earlier, const std::string& path, std::uint64_t digest) {
+  const auto before = earlier.digests.find(path);
+  return before != earlier.digests.end() && before->second == digest && earlier.keep && earlier.keep(path);
+}
+
 // The incident pages, on the worker pool: each worker renders with its own compiled
 // templates, and each page reports into its own sink, merged in incident order. A page that
 // `earlier` holds with the same digest is kept instead of rendered.
@@ -86,8 +94,7 @@ PageDigests render_incident_pages(const model::Site& site, const model::Settings
     auto [body, missing] = link_postmortems(entry.incident.body_html.text(), entry.incident.source, site);
     const std::string path = model::incident_url(entry.incident) + "index.html";
     digests[i] = incident_page_digest(site, entry, body);
-    const auto before = earlier.digests.find(path);
-    if (before != earlier.digests.end() && before->second == digests[i] && earlier.keep && earlier.keep(path)) {
+    if (kept_from(earlier, path, digests[i])) {
       written[i] = path;
     } else {
       View view = incident_view(site, entry, settings);
@@ -120,19 +127,41 @@ PageDigests render_incident_pages(const model::Site& site, const model::Settings
   return made;
 }
 
-// A page other than an incident's: its template, how to make its view, and its path.
+// A page other than an incident's: its template, how to make its view, and its path; for a
+// page that lists incidents, how to digest what it reads of them (none: always rendered).
 struct LibraryPage {
   std::string template_name;
   std::function<View()> make_view;
   std::string path;
+  std::function<std::uint64_t()> digest = {};
 };
+
+// The digest of the page at `path` that lists `incidents` (AnalyzedIncident or pointers to them).
+template <class Incidents>
+std::function<std::uint64_t()> listing_digest(std::string path, const Incidents& incidents) {
+  return [path = std::move(path), &incidents] {
+    ListedIncidentsDigest digest(path);
+    for (const auto& entry : incidents) {
+      if constexpr (std::is_pointer_v<std::decay_t<decltype(entry)>>) digest.add(*entry);
+      else digest.add(entry);
+    }
+    return digest.value();
+  };
+}
 
 std::vector<LibraryPage> library_pages(const model::Site& site, const model::Settings& settings) {
   std::vector<LibraryPage> pages;
-  pages.push_back({"index", [&site, &settings] { return index_view(site, settings); }, "index.html"});
+  pages.push_back({"index", [&site, &settings] { return index_view(site, settings); }, "index.html", listing_digest("index.html", site.incidents)});
   pages.push_back({"causes", [&site, &settings] { return causes_index_view(site, settings); }, "causes/index.html"});
   for (const auto& cause : site.causes) {
-    pages.push_back({"cause", [&site, &settings, &cause] { return cause_view(site, cause, settings); }, "causes/" + cause.id + "/index.html"});
+    const std::string path = "causes/" + cause.id + "/index.html";
+    pages.push_back({"cause", [&site, &settings, &cause] { return cause_view(site, cause, settings); }, path, [&site, &cause, path] {
+                       ListedIncidentsDigest digest(path);
+                       for (const auto& id : cause.incident_ids) {
+                         if (const auto* entry = site.find(id)) digest.add(*entry);
+                       }
+                       return digest.value();
+                     }});
   }
   for (const auto& kind_folder : {std::pair{"service", "services"}, std::pair{"year", "years"}, std::pair{"severity", "severity"}}) {
     const std::string kind = kind_folder.first;  // a copy: clang before 16 cannot capture a structured binding
@@ -141,11 +170,13 @@ std::vector<LibraryPage> library_pages(const model::Site& site, const model::Set
     pages.push_back({"listings", [&settings, listings, kind] { return listings_index_view(*listings, kind, settings); },
                      folder + "/index.html"});
     for (const auto& listing : *listings) {
-      pages.push_back({"listing", [&site, &settings, &listing, listings] { return listing_view(site, listing, settings); },
-                       folder + "/" + listing.slug + "/index.html"});
+      const std::string path = folder + "/" + listing.slug + "/index.html";
+      pages.push_back({"listing", [&site, &settings, &listing, listings] { return listing_view(site, listing, settings); }, path,
+                       listing_digest(path, listing.incidents)});
     }
   }
-  pages.push_back({"actions", [&site, &settings] { return actions_view(site, settings); }, "actions/index.html"});
+  pages.push_back({"actions", [&site, &settings] { return actions_view(site, settings); }, "actions/index.html",
+                   listing_digest("actions/index.html", site.incidents)});
   pages.push_back({"insights", [&site, &settings] { return insights_view(site, settings); }, "insights/index.html"});
   pages.push_back({"404", [&settings] { return page_view(settings, "", "Page not found"); }, "404.html"});
   pages.push_back({"search", [&settings] { return page_view(settings, "../", "Search"); }, "search/index.html"});
@@ -163,15 +194,23 @@ PageDigests render_site(const model::Site& site, const model::Settings& settings
   std::vector<LibraryPage> pages = library_pages(site, settings);
   std::vector<PageRenderer> renderers(std::max(1u, jobs), PageRenderer(theme));
   std::vector<diag::Diagnostics> found(pages.size());
-  std::vector<char> rendered(pages.size(), 0);  // not vector<bool>: its bits share words across threads
+  std::vector<char> written(pages.size(), 0);  // not vector<bool>: its bits share words across threads
+  std::vector<std::optional<std::uint64_t>> page_digests(pages.size());
   parallel::for_each_index_by_worker(pages.size(), jobs, [&](std::size_t worker, std::size_t i) {
-    if (auto html = renderers[worker].render(pages[i].template_name, pages[i].make_view(), pages[i].path, found[i])) {
-      sink({pages[i].path, std::move(*html)});
-      rendered[i] = 1;
+    const LibraryPage& page = pages[i];
+    if (page.digest) page_digests[i] = page.digest();
+    if (page_digests[i] && kept_from(earlier, page.path, *page_digests[i])) {
+      written[i] = 1;
+    } else if (auto html = renderers[worker].render(page.template_name, page.make_view(), page.path, found[i])) {
+      sink({page.path, std::move(*html)});
+      written[i] = 1;
     }
   });
   for (std::size_t i = 0; i < pages.size(); ++i) {
-    if (rendered[i] != 0) out.paths().push_back(pages[i].path);
+    if (written[i] != 0) {
+      out.paths().push_back(pages[i].path);
+      if (page_digests[i]) digests.emplace(pages[i].path, *page_digests[i]);
+    }
     diagnostics.merge(std::move(found[i]));
   }
   for (const auto& listing : listings_by(site, "service")) out.file("services/" + listing.slug + "/index.json", service_json(listing));

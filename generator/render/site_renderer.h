@@ -14,11 +14,12 @@
 
 namespace pmkb::render {
 
-// What each incident page was rendered from (incident_page_digest), by its path.
+// What each incident page, and each page that lists incidents, was rendered from
+// (incident_page_digest, ListedIncidentsDigest), by its path.
 using PageDigests = std::map<std::string, std::uint64_t, std::less<>>;
 
-// The pages of an earlier build, made with the same settings, theme and pmkb. An incident page
-// whose digest is the same as then is not rendered again: keep(path) keeps the earlier file,
+// The pages of an earlier build, made with the same settings, theme and pmkb. A page whose
+// digest is the same as then is not rendered again: keep(path) keeps the earlier file,
 // or returns false when it cannot, and the page is rendered after all. Called from several
 // threads at once.
 struct EarlierPages {
@@ -31,7 +32,7 @@ struct EarlierPages {
 // files, handing each to `sink` rather than keeping them: no page outlives its write.
 // Rendering errors in a template are reported as `template-error` diagnostics and the page
 // is skipped. The diagnostics do not depend on `jobs`, nor on which pages `earlier` kept.
-// Returns the digests of the incident pages, for the next build's EarlierPages.
+// Returns the pages' digests, for the next build's EarlierPages.
 PageDigests render_site(const model::Site& site, const model::Settings& settings, const Theme& theme, unsigned jobs,
                         const model::FileSink& sink, diag::Diagnostics& diagnostics, const EarlierPages& earlier = {});
 

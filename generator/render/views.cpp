@@ -419,6 +419,16 @@ std::uint64_t incident_page_digest(const model::Site& site, const model::Analyze
   return digest.value();
 }
 
+ListedIncidentsDigest::ListedIncidentsDigest(std::string_view path) { digest_.add(path); }
+
+void ListedIncidentsDigest::add(const model::AnalyzedIncident& entry) {
+  const model::Incident& incident = entry.incident;
+  digest_.add(incident.source_digest).add(incident.source).add(incident.id).add(incident.slug).add(entry.causes.size());
+  for (const auto& cause : entry.causes) digest_.add(cause.id).add(cause.evidence);
+  digest_.add(entry.recurred_after_fixes.size());
+  for (const auto& id : entry.recurred_after_fixes) digest_.add(id);
+}
+
 View causes_index_view(const model::Site& site, const model::Settings& settings) {
   View view = page_view(settings, "../", "Recurring causes");
   list causes;

@@ -15,6 +15,7 @@
 
 #include "model/settings.h"
 #include "model/site.h"
+#include "text/digest.h"
 
 namespace pmkb::render {
 
@@ -60,6 +61,22 @@ View incident_view(const model::Site& site, const model::AnalyzedIncident& entry
 // themselves. Settings and templates are not in it: pages are only compared between builds
 // with the same ones. Equal digests render equal pages.
 std::uint64_t incident_page_digest(const model::Site& site, const model::AnalyzedIncident& entry, std::string_view body_html);
+
+// A digest of what a page that lists incidents (a cause's, a service's, the front page, the
+// action ledger) reads of them: added one by one in the page's order, each incident's
+// postmortem (bytes and path), id and page, its causes and their evidence, and the causes it
+// recurred after fixes for. Aggregates such as a cause's intervals or a service's recurring
+// causes follow from those. Like incident_page_digest, it leaves out what the environment
+// fingerprint covers (settings, templates, pmkb itself).
+class ListedIncidentsDigest {
+ public:
+  explicit ListedIncidentsDigest(std::string_view path);
+  void add(const model::AnalyzedIncident& entry);
+  std::uint64_t value() const { return digest_.value(); }
+
+ private:
+  text::Digest digest_;
+};
 View causes_index_view(const model::Site& site, const model::Settings& settings);
 View cause_view(const model::Site& site, const model::CauseOccurrences& cause, const model::Settings& settings);
 

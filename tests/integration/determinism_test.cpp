@@ -164,14 +164,25 @@ TEST_CASE("rebuild: an incident page whose inputs did not change is kept, not re
   };
   const std::string untouched = "incidents/team-2-pm-6/index.html";
   const std::string edited = "incidents/team-1-pm-5/index.html";
+  // Pages that list incidents are kept the same way: svc-2's lists neither pm-5 nor pm-6.
+  const std::string untouched_listing = "services/svc-2/index.html";
+  const std::string edited_listing = "services/svc-0/index.html";
   mark(untouched);
   mark(edited);
+  mark(untouched_listing);
+  mark(edited_listing);
+  mark("index.html");
 
   dir.write("content/team-1/pm-5.md", "# Incident 5 renamed\n\n## Root cause\n\nThe disk was full.\n");
   build::run_build(options);
   CHECK(dir.read("public/" + untouched).ends_with("<!-- kept -->"));
   CHECK_FALSE(dir.read("public/" + edited).ends_with("<!-- kept -->"));
   CHECK(dir.read("public/" + edited).find("Incident 5 renamed") != std::string::npos);
+  CHECK(dir.read("public/" + untouched_listing).ends_with("<!-- kept -->"));
+  CHECK_FALSE(dir.read("public/" + edited_listing).ends_with("<!-- kept -->"));
+  CHECK(dir.read("public/" + edited_listing).find("Incident 5 renamed") == std::string::npos);  // no longer a svc-0 incident
+  CHECK_FALSE(dir.read("public/index.html").ends_with("<!-- kept -->"));
+  CHECK(dir.read("public/index.html").find("Incident 5 renamed") != std::string::npos);
 
   // A page missing from the previous site is rendered.
   fs::remove(options.out_dir / untouched);
