@@ -196,17 +196,27 @@ std::uint64_t extraction_environment(const model::Settings& settings) {
   return digest.value();
 }
 
-// What write_site() wrote: how many files, and the incident pages' digests.
+constexpr const char* kExportFile = "incidents.json";
+
+// What write_site() wrote: how many files, the pages' digests and the export's pieces.
 struct Written {
   std::size_t files = 0;
   render::PageDigests pages;
+  std::vector<exporter::Piece> exported;
+};
+
+// What write_site() may take from the previous site: the pages' digests and the export's pieces.
+struct Earlier {
+  render::PageDigests pages;
+  std::vector<exporter::Piece> exported;
 };
 
 // Render and index run side by side, each on the worker pool; pages go to the staging
-// directory as they are rendered, and the incident pages that `earlier` holds unchanged are
-// kept from the previous site. Then the model is released, and the static search index is
-// made from the database alone. The caller swaps the staging directory into place.
-Written write_site(model::Site site, const model::Settings& settings, const BuildOptions& options, render::EarlierPages earlier,
+// directory as they are rendered, and the pages and export pieces that `earlier` holds
+// unchanged are kept from the previous site. Then the model is released, and the static
+// search index is made from the database alone. The caller swaps the staging directory into
+// place.
+Written write_site(model::Site site, const model::Settings& settings, const BuildOptions& options, Earlier earlier,
                    output::StagedOutput& staged, diag::Diagnostics& diagnostics, StageClock& clock) {
   clock.start("render + index");
   const render::Theme theme = render::load_theme(settings.theme, theme_override_dir(options, settings.theme), diagnostics);
@@ -219,15 +229,16 @@ Written write_site(model::Site site, const model::Settings& settings, const Buil
     staged.write(file);
     ++written;
   };
-  earlier.keep = [&](const std::string& path) {
-    if (!staged.keep(path)) return false;
-    ++written;
-    return true;
-  };
+  render::EarlierPages earlier_pages{std::move(earlier.pages), [&](const std::string& path) {
+                                        if (!staged.keep(path)) return false;
+                                        ++written;
+                                        return true;
+                                      }};
+  const exporter::EarlierExport earlier_export{std::move(earlier.exported), staged.previous_ranges(kExportFile)};
   Written out;
   try {
-    out.pages = render::render_site(site, settings, theme, options.jobs, sink, diagnostics, earlier);
-    staged.write_streamed("incidents.json", [&](const auto& append) { exporter::export_json(site, options.jobs, append); });
+    out.pages = render::render_site(site, settings, theme, options.jobs, sink, diagnostics, earlier_pages);
+    staged.write_streamed(kExportFile, [&](const auto& append) { out.exported = exporter::export_json(site, options.jobs, append, earlier_export); });
     ++written;
   } catch (...) {
     index.wait();  // the index thread writes into the staging directory: let it finish first
@@ -396,11 +407,14 @@ struct State {
   const BuildSummary& summary;
   const diag::Diagnostics& diagnostics;
   const render::PageDigests& pages;
+  const std::vector<exporter::Piece>& exported;
 };
 
 std::string build_state(const State& state) {
   nlohmann::ordered_json pages = nlohmann::ordered_json::object();
   for (const auto& [path, digest] : state.pages) pages[path] = text::Digest::to_hex(digest);
+  nlohmann::ordered_json exported = nlohmann::ordered_json::array();
+  for (const auto& piece : state.exported) exported.push_back({text::Digest::to_hex(piece.digest), piece.offset, piece.size});
   const nlohmann::ordered_json json = {{"fingerprint", state.fingerprint},
                                        {"environment", state.environment},
                                        {"documents", state.summary.documents},
@@ -408,7 +422,8 @@ std::string build_state(const State& state) {
                                        {"causes", state.summary.causes},
                                        {"recurring_causes", state.summary.recurring_causes},
                                        {"diagnostics", diag::format_json(state.diagnostics.all())},
-                                       {"pages", std::move(pages)}};
+                                       {"pages", std::move(pages)},
+                                       {"export", std::move(exported)}};
   return json.dump(1) + "\n";
 }
 
@@ -441,15 +456,23 @@ std::optional<BuildResult> previous_result(const nlohmann::json& state, const st
   return result;
 }
 
-// The incident pages' digests of the build that left `state`, when it ran in `environment`.
-render::PageDigests previous_pages(const nlohmann::json& state, const std::string& environment) {
-  render::PageDigests digests;
-  if (!state.is_object() || state.value("environment", "") != environment) return digests;
+// The pages' digests and the export's pieces of the build that left `state`, when it ran in
+// `environment`.
+Earlier previous_output(const nlohmann::json& state, const std::string& environment) {
+  Earlier earlier;
+  if (!state.is_object() || state.value("environment", "") != environment) return earlier;
+  const auto digest_of = [](const nlohmann::json& hex) { return std::strtoull(hex.get_ref<const std::string&>().c_str(), nullptr, 16); };
   const nlohmann::json pages = state.value("pages", nlohmann::json::object());
   for (const auto& [path, hex] : pages.items()) {
-    if (hex.is_string()) digests.emplace(path, std::strtoull(hex.get_ref<const std::string&>().c_str(), nullptr, 16));
+    if (hex.is_string()) earlier.pages.emplace(path, digest_of(hex));
   }
-  return digests;
+  const nlohmann::json exported = state.value("export", nlohmann::json::array());
+  for (const auto& piece : exported) {
+    if (piece.is_array() && piece.size() == 3 && piece[0].is_string() && piece[1].is_number_unsigned() && piece[2].is_number_unsigned()) {
+      earlier.exported.push_back({digest_of(piece[0]), piece[1].get<std::size_t>(), piece[2].get<std::size_t>()});
+    }
+  }
+  return earlier;
 }
 
 }  // namespace
@@ -511,14 +534,14 @@ BuildResult run_build(const BuildOptions& given) {
     result.summary.recurring_causes = library.recurring_causes;
   }
   if (staged) {
-    // Read under the lock: the pages it describes are the ones `staged` keeps.
-    render::EarlierPages earlier;
-    if (!options.clean) earlier.digests = previous_pages(read_state(options.out_dir), environment);
+    // Read under the lock: the files it describes are the ones `staged` keeps.
+    Earlier earlier;
+    if (!options.clean) earlier = previous_output(read_state(options.out_dir), environment);
     Written written = write_site(std::move(library.site), library.settings, options, std::move(earlier), *staged, found, clock);
     result.summary.files_written = written.files;
     result.diagnostics = finish_diagnostics(found, library.settings.rule_levels, library.display_paths);
     clock.start("commit");
-    staged->write({kStateFile, build_state({fingerprint, environment, result.summary, result.diagnostics, written.pages})});
+    staged->write({kStateFile, build_state({fingerprint, environment, result.summary, result.diagnostics, written.pages, written.exported})});
     staged->commit();
     clock.lap("commit");
   } else {

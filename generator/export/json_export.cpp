@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "parallel/parallel.h"
+#include "text/digest.h"
 
 namespace pmkb::exporter {
 
@@ -96,6 +98,20 @@ Json incident_json(const model::AnalyzedIncident& entry) {
           {"provenance", provenance_json(i)}};
 }
 
+// What incident_json() reads, besides the settings: the incident is a function of its
+// postmortem's bytes and path, and of its id and page, which the library assigns.
+std::uint64_t piece_digest(const model::AnalyzedIncident& entry) {
+  const model::Incident& i = entry.incident;
+  text::Digest digest;
+  digest.add(i.source_digest).add(i.source).add(i.id).add(i.slug).add(entry.causes.size());
+  for (const auto& c : entry.causes) {
+    digest.add(c.id).add(c.title).add(c.evidence).add(static_cast<std::uint64_t>(c.line)).add(static_cast<std::uint64_t>(c.source));
+  }
+  digest.add(entry.related.size());
+  for (const auto& r : entry.related) digest.add(r.id).add(model::reason(r));
+  return digest.value();
+}
+
 }  // namespace
 
 namespace {
@@ -114,7 +130,8 @@ void append_indented(std::string& out, const std::string& json, std::size_t spac
 
 }  // namespace
 
-void export_json(const model::Site& site, unsigned jobs, const std::function<void(std::string_view)>& append) {
+std::vector<Piece> export_json(const model::Site& site, unsigned jobs, const std::function<void(std::string_view)>& append,
+                               const EarlierExport& earlier) {
   // The incidents are printed one at a time, as they would be inside the whole document, so
   // that only one incident's JSON tree is in memory at once (a library's tree is many times
   // the size of its text).
@@ -128,23 +145,41 @@ void export_json(const model::Site& site, unsigned jobs, const std::function<voi
                       {"first_seen", c.first_seen ? Json(model::to_iso(*c.first_seen)) : Json()},
                       {"last_seen", c.last_seen ? Json(model::to_iso(*c.last_seen)) : Json()}});
   }
-  append("{\n  \"taxonomy_version\": " + dump(Json(site.taxonomy.version)) + ",\n  \"incidents\": [");
+  std::unordered_map<std::uint64_t, const Piece*> before;
+  for (const Piece& piece : earlier.pieces) before.emplace(piece.digest, &piece);
+  std::size_t written = 0;
+  const auto emit = [&](std::string_view bytes) {
+    append(bytes);
+    written += bytes.size();
+  };
+  emit("{\n  \"taxonomy_version\": " + dump(Json(site.taxonomy.version)) + ",\n  \"incidents\": [");
+  std::vector<Piece> pieces(site.incidents.size());
   // Printed on the pool a few hundred at a time, and handed on in order.
   constexpr std::size_t kChunk = 256;
   for (std::size_t begin = 0; begin < site.incidents.size(); begin += kChunk) {
-    const std::vector<std::string> pieces = parallel::map_indexes(std::min(kChunk, site.incidents.size() - begin), jobs, [&](std::size_t k) {
+    const std::vector<std::string> printed = parallel::map_indexes(std::min(kChunk, site.incidents.size() - begin), jobs, [&](std::size_t k) {
       const std::size_t i = begin + k;
-      std::string piece = i == 0 ? "\n" : ",\n";
+      pieces[i].digest = piece_digest(site.incidents[i]);
+      if (const auto found = before.find(pieces[i].digest); found != before.end() && earlier.read) {
+        if (std::optional<std::string> bytes = earlier.read(found->second->offset, found->second->size)) return std::move(*bytes);
+      }
+      std::string piece;
       append_indented(piece, dump(incident_json(site.incidents[i])), 4);
       return piece;
     });
-    for (const auto& piece : pieces) append(piece);
+    for (std::size_t k = 0; k < printed.size(); ++k) {
+      emit(begin + k == 0 ? "\n" : ",\n");
+      pieces[begin + k].offset = written;
+      pieces[begin + k].size = printed[k].size();
+      emit(printed[k]);
+    }
   }
   std::string rest;
   append_indented(rest, dump(causes), 2);
-  append(site.incidents.empty() ? "],\n  \"causes\": " : "\n  ],\n  \"causes\": ");
-  append(std::string_view(rest).substr(2));  // the first line follows the key
-  append("\n}\n");
+  emit(site.incidents.empty() ? "],\n  \"causes\": " : "\n  ],\n  \"causes\": ");
+  emit(std::string_view(rest).substr(2));  // the first line follows the key
+  emit("\n}\n");
+  return pieces;
 }
 
 }  // namespace pmkb::exporter

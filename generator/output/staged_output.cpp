@@ -3,12 +3,14 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -177,6 +179,31 @@ void StagedOutput::write_streamed(const std::string& path, const Producer& produ
   } else {
     ::rename(staged_copy.c_str(), target.c_str());
   }
+}
+
+StagedOutput::RangeReader StagedOutput::previous_ranges(const std::string& path) const {
+  if (!is_safe_relative_path(path)) throw std::invalid_argument("refusing to read outside the site: \"" + path + "\"");
+  if (previous_.empty()) return [](std::size_t, std::size_t) { return std::optional<std::string>(); };
+  // One descriptor, shared by the copies of the reader and closed with the last; pread() needs
+  // no lock between threads.
+  std::shared_ptr<int> fd(new int(::open((previous_ / path).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)), [](int* owned) {
+    if (*owned >= 0) ::close(*owned);
+    delete owned;
+  });
+  struct stat st {};
+  const bool regular = *fd >= 0 && ::fstat(*fd, &st) == 0 && S_ISREG(st.st_mode);
+  const auto file_size = regular ? static_cast<std::size_t>(st.st_size) : 0;
+  return [fd, regular, file_size](std::size_t offset, std::size_t size) -> std::optional<std::string> {
+    if (!regular || offset > file_size || size > file_size - offset) return std::nullopt;
+    std::string bytes(size, '\0');
+    for (std::size_t at = 0; at < size;) {
+      const ssize_t got = ::pread(*fd, bytes.data() + at, size - at, static_cast<off_t>(offset + at));
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) return std::nullopt;
+      at += static_cast<std::size_t>(got);
+    }
+    return bytes;
+  };
 }
 
 void StagedOutput::commit() {

@@ -13,6 +13,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -56,6 +57,12 @@ class StagedOutput {
   // file known to be unchanged without making it again. False when there is no previous
   // file to keep (or the link fails): the caller then writes it. Throws for an unsafe path.
   bool keep(const std::string& path);
+
+  // Reads byte ranges of the previous site's file at `path` (a regular file, not a symlink),
+  // from several threads at once, while this object lives: the range's bytes, or nullopt when
+  // there is no such file or the range is not in it. Throws for an unsafe path.
+  using RangeReader = std::function<std::optional<std::string>(std::size_t offset, std::size_t size)>;
+  RangeReader previous_ranges(const std::string& path) const;
 
   // Atomically replaces OUT with the staging directory, and sets the old site aside for the
   // next build to delete.
