@@ -63,11 +63,14 @@ View incident_view(const model::Site& site, const model::AnalyzedIncident& entry
 std::uint64_t incident_page_digest(const model::Site& site, const model::AnalyzedIncident& entry, std::string_view body_html);
 
 // A digest of what a page that lists incidents (a cause's, a service's, the front page, the
-// action ledger) reads of them: added one by one in the page's order, each incident's
-// postmortem (bytes and path), id and page, its causes and their evidence, and the causes it
-// recurred after fixes for. Aggregates such as a cause's intervals or a service's recurring
-// causes follow from those. Like incident_page_digest, it leaves out what the environment
-// fingerprint covers (settings, templates, pmkb itself).
+// action ledger) reads of them, added one by one in the page's order: each incident's id,
+// title, page, date, severity, duration and services, its causes with their evidence, the
+// causes it recurred after fixes for, and its action items. Aggregates such as a cause's
+// intervals or a service's recurring causes follow from those. Not the postmortem's bytes: an
+// edit elsewhere in it (a timeline entry, a paragraph) keeps these pages. A listing view that
+// reads another field must add it here; the incremental tests compare with a clean build.
+// Like incident_page_digest, it leaves out what the environment fingerprint covers (settings,
+// templates, pmkb itself).
 class ListedIncidentsDigest {
  public:
   explicit ListedIncidentsDigest(std::string_view path);

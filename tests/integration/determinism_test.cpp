@@ -184,6 +184,16 @@ TEST_CASE("rebuild: an incident page whose inputs did not change is kept, not re
   CHECK_FALSE(dir.read("public/index.html").ends_with("<!-- kept -->"));
   CHECK(dir.read("public/index.html").find("Incident 5 renamed") != std::string::npos);
 
+  // A paragraph added to a postmortem changes its page, not the pages that list it.
+  mark("index.html");
+  mark("actions/index.html");
+  dir.write("content/team-2/pm-2.md", dir.read("content/team-2/pm-2.md") + "\nA follow-up review added one more lesson.\n");
+  build::run_build(options);
+  CHECK(dir.read("public/incidents/team-2-pm-2/index.html").find("one more lesson") != std::string::npos);
+  CHECK(dir.read("public/index.html").ends_with("<!-- kept -->"));
+  CHECK(dir.read("public/actions/index.html").ends_with("<!-- kept -->"));
+  CHECK(dir.read("public/" + untouched_listing).ends_with("<!-- kept -->"));
+
   // A page missing from the previous site is rendered.
   fs::remove(options.out_dir / untouched);
   dir.write("content/team-1/pm-5.md", "# Incident 5 renamed twice\n");
