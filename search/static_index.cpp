@@ -143,9 +143,42 @@ Json word_synonyms(const Xapian::Database& db, const std::map<std::string, TermD
   return out;
 }
 
+// The content digests of a database's documents (schema::kContentHashSlot), by rank of
+// their unique ids, as docs/<n>.json numbers them (from 1; [0] is unused).
+std::vector<std::string> content_digests_by_rank(const Xapian::Database& db) {
+  std::map<Xapian::docid, std::string> digests;
+  for (auto it = db.valuestream_begin(schema::kContentHashSlot); it != db.valuestream_end(schema::kContentHashSlot); ++it) {
+    digests.emplace(it.get_docid(), *it);
+  }
+  std::vector<std::string> by_rank(1);
+  for (auto it = db.allterms_begin(std::string(schema::kId)); it != db.allterms_end(std::string(schema::kId)); ++it) {
+    const auto post = db.postlist_begin(*it);
+    if (post == db.postlist_end(*it)) continue;
+    const auto found = digests.find(*post);
+    by_rank.push_back(found != digests.end() ? found->second : std::string());
+  }
+  return by_rank;
+}
+
+// The docs/ files that `earlier` can keep: rank n has the same content digest now as then.
+std::vector<char> unchanged_docs(const Xapian::Database& db, const EarlierStaticIndex& earlier) {
+  if (earlier.db_dir.empty() || !earlier.keep) return {};
+  std::vector<std::string> before;
+  try {
+    before = content_digests_by_rank(Xapian::Database(earlier.db_dir.string()));
+  } catch (const Xapian::Error&) {
+    return {};  // no earlier index to compare with: every file is made
+  }
+  const std::vector<std::string> now = content_digests_by_rank(db);
+  std::vector<char> same(now.size(), 0);
+  for (std::size_t n = 1; n < now.size() && n < before.size(); ++n) same[n] = !now[n].empty() && now[n] == before[n];
+  return same;
+}
+
 }  // namespace
 
-void build_static_index(const std::filesystem::path& db_dir, const model::FileSink& out, unsigned jobs, const StaticIndexLimits& limits) {
+void build_static_index(const std::filesystem::path& db_dir, const model::FileSink& out, unsigned jobs, const StaticIndexLimits& limits,
+                        const EarlierStaticIndex& earlier) {
   const Xapian::Database db(db_dir.string());
   const double doc_count = db.get_doccount();
   const double avlength = std::max(1.0, db.get_avlength());
@@ -218,10 +251,12 @@ void build_static_index(const std::filesystem::path& db_dir, const model::FileSi
     out({"search/filters/" + facet + ".json", Json(values).dump(-1, ' ', false, Json::error_handler_t::replace)});
   }
   const std::vector<std::pair<Xapian::docid, int>> docs(number.begin(), number.end());
+  const std::vector<char> unchanged = unchanged_docs(db, earlier);
   parallel::for_each_index_by_worker(docs.size(), jobs, [&](std::size_t worker, std::size_t i) {
     const auto& [docid, n] = docs[i];
-    out({"search/docs/" + std::to_string(n) + ".json",
-         doc_fragment(handle(worker).get_document(docid), limits).dump(-1, ' ', false, Json::error_handler_t::replace)});
+    const std::string path = "search/docs/" + std::to_string(n) + ".json";
+    if (static_cast<std::size_t>(n) < unchanged.size() && unchanged[static_cast<std::size_t>(n)] != 0 && earlier.keep(path)) return;
+    out({path, doc_fragment(handle(worker).get_document(docid), limits).dump(-1, ' ', false, Json::error_handler_t::replace)});
   });
   std::sort(shard_names.begin(), shard_names.end());
   const Json meta = {{"version", kFormatVersion}, {"documents", static_cast<int>(doc_count)}, {"shards", shard_names},

@@ -17,6 +17,8 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "model/output_file.h"
@@ -29,13 +31,22 @@ struct StaticIndexLimits {
   std::size_t section_chars = 1200;          // per section in docs/<n>.json, for snippets
 };
 
+// The static index of an earlier build by the same pmkb: the database it was made from, and
+// how to keep one of its files (false when it cannot be kept: the file is then made).
+struct EarlierStaticIndex {
+  std::filesystem::path db_dir;
+  std::function<bool(const std::string& path)> keep;
+};
+
 // Reads the Xapian database at `db_dir` and hands each file to write under the site to `sink`
 // as soon as it is made, so that they are never all in memory (docs/ alone is a few KB per
-// incident). Postings and docs/ are made on up to `jobs` threads, which call `sink` at once:
-// it must be safe to call from several threads. The files and their bytes depend only on the
-// database, not on `jobs`; the order they come in does.
+// incident). Postings and docs/ are made on up to `jobs` threads, which call `sink` (and
+// `earlier.keep`) at once: they must be safe to call from several threads. A docs/<n>.json
+// whose document is the same as in `earlier` (the same content digest at the same rank) is
+// kept instead of made. The files and their bytes depend only on the database, not on `jobs`
+// or `earlier`; the order they come in does.
 void build_static_index(const std::filesystem::path& db_dir, const model::FileSink& sink, unsigned jobs = 1,
-                        const StaticIndexLimits& limits = {});
+                        const StaticIndexLimits& limits = {}, const EarlierStaticIndex& earlier = {});
 
 // The same files, collected and sorted by path (for tests and tools).
 std::vector<model::OutputFile> build_static_index(const std::filesystem::path& db_dir, unsigned jobs = 1,

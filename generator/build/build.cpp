@@ -229,11 +229,12 @@ Written write_site(model::Site site, const model::Settings& settings, const Buil
     staged.write(file);
     ++written;
   };
-  render::EarlierPages earlier_pages{std::move(earlier.pages), [&](const std::string& path) {
-                                        if (!staged.keep(path)) return false;
-                                        ++written;
-                                        return true;
-                                      }};
+  const auto keep = [&](const std::string& path) {  // a file of the previous site, unchanged
+    if (!staged.keep(path)) return false;
+    ++written;
+    return true;
+  };
+  render::EarlierPages earlier_pages{std::move(earlier.pages), keep};
   const exporter::EarlierExport earlier_export{std::move(earlier.exported), staged.previous_ranges(kExportFile)};
   Written out;
   try {
@@ -249,7 +250,9 @@ Written write_site(model::Site site, const model::Settings& settings, const Buil
   clock.lap("index");
   site = {};  // most of a large build's memory
   clock.start("static index");
-  search::build_static_index(db_dir, sink, options.jobs);
+  search::EarlierStaticIndex earlier_index;
+  if (index_options.previous) earlier_index = {*index_options.previous, keep};
+  search::build_static_index(db_dir, sink, options.jobs, {}, earlier_index);
   clock.lap("static index");
   out.files = written;
   return out;

@@ -3,6 +3,9 @@
 #include <xapian.h>
 
 #include <filesystem>
+#include <map>
+#include <mutex>
+#include <set>
 
 #include "analyze/library.h"
 #include "config/settings_loader.h"
@@ -147,6 +150,35 @@ TEST_CASE("search: an index updated in place equals one built from scratch", "[s
     CHECK(updated_files[i].path == clean_files[i].path);
     CHECK(updated_files[i].bytes == clean_files[i].bytes);
   }
+  // Made again from the earlier database: only the unchanged document at the same rank
+  // (aof.md, first of aof, cert, disk/dns) is kept; the rest is made, as in the clean index.
+  std::mutex collected_mutex;
+  std::set<std::string> kept;
+  std::map<std::string, std::string> made;
+  const search::EarlierStaticIndex earlier{dir.path() / "before", [&](const std::string& path) {
+                                             const std::lock_guard lock(collected_mutex);
+                                             kept.insert(path);
+                                             return true;
+                                           }};
+  search::build_static_index(dir.path() / "updated" / "xapian", [&](model::OutputFile file) {
+    const std::lock_guard lock(collected_mutex);
+    made.emplace(file.path, std::move(file.bytes));
+  }, 2, {}, earlier);
+  CHECK(kept == std::set<std::string>{"search/docs/1.json"});
+  CHECK(made.size() + kept.size() == clean_files.size());
+  for (const auto& file : clean_files) {
+    INFO(file.path);
+    if (!kept.contains(file.path)) CHECK(made.at(file.path) == file.bytes);
+  }
+  // A file that cannot be kept is made.
+  made.clear();
+  const search::EarlierStaticIndex refusing{dir.path() / "before", [](const std::string&) { return false; }};
+  search::build_static_index(dir.path() / "updated" / "xapian", [&](model::OutputFile file) {
+    const std::lock_guard lock(collected_mutex);
+    made.emplace(file.path, std::move(file.bytes));
+  }, 2, {}, refusing);
+  CHECK(made.size() == clean_files.size());
+
   // Spelling data too: the removed and replaced documents' words are gone.
   const Xapian::Database updated((dir.path() / "updated" / "xapian").string());
   const Xapian::Database clean((dir.path() / "clean" / "xapian").string());
