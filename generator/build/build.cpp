@@ -430,17 +430,19 @@ std::string build_state(const State& state) {
   return json.dump(1) + "\n";
 }
 
-// The bytes of `file`, or none when it cannot be read.
+// The bytes of `file` (read in one piece), or none when it cannot be read.
 std::string read_file_or_empty(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  std::ifstream in(file, std::ios::binary | std::ios::ate);
+  const std::streamoff size = in ? static_cast<std::streamoff>(in.tellg()) : -1;
+  if (size <= 0) return {};
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  in.seekg(0);
+  return in.read(bytes.data(), size) ? bytes : std::string();
 }
 
 // The state that the build which wrote OUT left, or null.
 nlohmann::json read_state(const fs::path& out_dir) {
-  std::ifstream in(out_dir / kStateFile, std::ios::binary);
-  if (!in) return nullptr;
-  auto state = nlohmann::json::parse(in, nullptr, false);
+  auto state = nlohmann::json::parse(read_file_or_empty(out_dir / kStateFile), nullptr, false);
   return state.is_object() ? state : nullptr;
 }
 

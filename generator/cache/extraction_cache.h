@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,7 +59,11 @@ class ExtractionCache {
   std::size_t size() const { return entries_.size(); }
 
  private:
-  std::string bytes_;
+  // Indexes the entries of `bytes`, which `storage` keeps alive.
+  static ExtractionCache index(std::string_view bytes, std::shared_ptr<const void> storage, std::uint64_t environment);
+
+  std::shared_ptr<const void> storage_;  // the file's bytes: a string, or the file mapped read-only
+  std::string_view bytes_;
   std::unordered_map<std::uint64_t, std::pair<std::size_t, std::size_t>> entries_;  // key -> (offset, size) in bytes_
 };
 
