@@ -67,35 +67,45 @@ class ShardWriter {
  public:
   ShardWriter(const std::map<std::string, TermData>& terms, const StaticIndexLimits& limits) : terms_(terms), limits_(limits) {}
 
-  void write(const model::FileSink& out, std::vector<std::string>& names) {
+  // The shards of each first character are made on up to `jobs` threads, which call `out`
+  // at once. Returns the shards' names, sorted.
+  std::vector<std::string> write(const model::FileSink& out, unsigned jobs) {
     std::vector<std::pair<std::string, const std::string*>> words;  // word -> term
     for (const auto& [term, data] : terms_) {
       for (const auto& word : data.words) words.emplace_back(word, &term);
     }
     std::sort(words.begin(), words.end());
-    file(words, 1, out, names);
+    const std::vector<std::pair<std::string, Words>> groups = by_prefix(words, 1);
+    std::vector<std::vector<std::string>> names(groups.size());
+    parallel::for_each_index(groups.size(), jobs, [&](std::size_t i) { file(groups[i].first, groups[i].second, 1, out, names[i]); });
+    std::vector<std::string> all;
+    for (auto& group_names : names) all.insert(all.end(), group_names.begin(), group_names.end());
+    std::sort(all.begin(), all.end());
+    return all;
   }
 
  private:
   using Words = std::vector<std::pair<std::string, const std::string*>>;
 
-  void file(const Words& words, std::size_t length, const model::FileSink& out, std::vector<std::string>& names) {
-    std::map<std::string, Words> by_prefix;
-    for (const auto& entry : words) by_prefix[prefix_name(entry.first, length)].push_back(entry);
-    for (const auto& [prefix, group] : by_prefix) {
-      std::string bytes = shard(group);
-      if (bytes.size() <= limits_.max_shard_bytes || length >= limits_.max_prefix) {
-        names.push_back(prefix);
-        out({"search/terms/" + prefix + ".json", std::move(bytes)});
-        continue;
-      }
-      Words kept;
-      Words deeper;
-      for (const auto& entry : group) (prefix_name(entry.first, length + 1) == prefix ? kept : deeper).push_back(entry);
+  static std::vector<std::pair<std::string, Words>> by_prefix(const Words& words, std::size_t length) {
+    std::map<std::string, Words> groups;
+    for (const auto& entry : words) groups[prefix_name(entry.first, length)].push_back(entry);
+    return {std::make_move_iterator(groups.begin()), std::make_move_iterator(groups.end())};
+  }
+
+  void file(const std::string& prefix, const Words& group, std::size_t length, const model::FileSink& out, std::vector<std::string>& names) {
+    std::string bytes = shard(group);
+    if (bytes.size() <= limits_.max_shard_bytes || length >= limits_.max_prefix) {
       names.push_back(prefix);
-      out({"search/terms/" + prefix + ".json", shard(kept)});
-      file(deeper, length + 1, out, names);
+      out({"search/terms/" + prefix + ".json", std::move(bytes)});
+      return;
     }
+    Words kept;
+    Words deeper;
+    for (const auto& entry : group) (prefix_name(entry.first, length + 1) == prefix ? kept : deeper).push_back(entry);
+    names.push_back(prefix);
+    out({"search/terms/" + prefix + ".json", shard(kept)});
+    for (const auto& [longer, subgroup] : by_prefix(deeper, length + 1)) file(longer, subgroup, length + 1, out, names);
   }
 
   std::string shard(const Words& group) const {
@@ -229,8 +239,7 @@ void build_static_index(const std::filesystem::path& db_dir, const model::FileSi
     }
   });
 
-  std::vector<std::string> shard_names;
-  ShardWriter(terms, limits).write(out, shard_names);
+  const std::vector<std::string> shard_names = ShardWriter(terms, limits).write(out, jobs);
 
   std::map<std::string, std::map<std::string, std::vector<int>>> facets;
   const std::pair<std::string_view, const char*> kFacets[] = {
@@ -258,7 +267,6 @@ void build_static_index(const std::filesystem::path& db_dir, const model::FileSi
     if (static_cast<std::size_t>(n) < unchanged.size() && unchanged[static_cast<std::size_t>(n)] != 0 && earlier.keep(path)) return;
     out({path, doc_fragment(handle(worker).get_document(docid), limits).dump(-1, ' ', false, Json::error_handler_t::replace)});
   });
-  std::sort(shard_names.begin(), shard_names.end());
   const Json meta = {{"version", kFormatVersion}, {"documents", static_cast<int>(doc_count)}, {"shards", shard_names},
                      {"facets", facet_names}, {"coordination_boost", schema::kCoordinationBoost},
                      {"synonyms", word_synonyms(db, terms)}};
