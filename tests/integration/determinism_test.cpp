@@ -79,6 +79,22 @@ std::map<std::string, std::string> build_tree(const test::TempDir& dir, const st
   return read_tree(options.out_dir);
 }
 
+// Builds the library in `dir` into public/ (then rebuilt incrementally), and the options of a
+// clean build of the same content into clean/, to compare with.
+struct RebuildAndClean {
+  build::BuildOptions incremental;
+  build::BuildOptions clean;
+};
+
+RebuildAndClean built_library(const test::TempDir& dir) {
+  RebuildAndClean out{test::site_build_options(dir), {}};
+  build::run_build(out.incremental);
+  out.clean = out.incremental;
+  out.clean.out_dir = dir.path() / "clean";
+  out.clean.clean = true;
+  return out;
+}
+
 // Sets an environment variable for the scope of a test.
 class ScopedEnv {
  public:
@@ -245,11 +261,7 @@ TEST_CASE("rebuild: unchanged inputs are not rebuilt, and report the same diagno
 TEST_CASE("rebuild: after add, edit, rename and delete, the site equals a clean build", "[integration][incremental]") {
   test::TempDir dir;
   write_library(dir, false);
-  build::BuildOptions incremental = test::site_build_options(dir);
-  build::run_build(incremental);
-  build::BuildOptions clean = incremental;
-  clean.out_dir = dir.path() / "clean";
-  clean.clean = true;
+  const auto [incremental, clean] = built_library(dir);
 
   const std::vector<std::function<void()>> steps = {
       [&] { dir.write("content/team-9/new.md", "# Added later\n\n## Root cause\n\nThe disk was full again.\n"); },
@@ -276,11 +288,7 @@ TEST_CASE("rebuild: after add, edit, rename and delete, the site equals a clean 
 TEST_CASE("rebuild: an edit that leaves every gist alone keeps the similarity analysis, exactly", "[integration][incremental]") {
   test::TempDir dir;
   write_library(dir, false);
-  build::BuildOptions incremental = test::site_build_options(dir);
-  build::run_build(incremental);
-  build::BuildOptions clean = incremental;
-  clean.out_dir = dir.path() / "clean";
-  clean.clean = true;
+  const auto [incremental, clean] = built_library(dir);
   const auto stages = [](const build::BuildResult& result) {
     std::vector<std::string> names;
     for (const auto& [name, seconds] : result.summary.stage_seconds) names.push_back(name);

@@ -7,7 +7,6 @@
 #include <mutex>
 #include <set>
 
-#include "analyze/library.h"
 #include "config/settings_loader.h"
 #include "search/indexer.h"
 #include "search/static_index.h"
@@ -28,14 +27,7 @@ const Documents kSmallLibrary = {
     {"cert.md", "# Certificate expired\n\n**Date:** 2024-02-01\n**Severity:** SEV2\n\n## Root cause\n\nThe TLS certificate expired.\n\n## Timeline\n\n- 10:00 redis alerts fired\n"},
     {"dns.md", "---\nservices: [edge]\n---\n# DNS outage\n\n**Date:** 2023-05-05\n\n## Root cause\n\nA DNS record was deleted.\n"}};
 
-model::Site small_site(const Documents& documents = kSmallLibrary) {
-  std::vector<model::Incident> incidents;
-  for (const auto& [path, text] : documents) incidents.push_back(*test::extract_text(text, path).incident);
-  diag::Diagnostics d;
-  const auto settings = config::default_settings();
-  auto causes = analyze::classify_all(incidents, settings, 2, d);
-  return analyze::analyze_library(std::move(incidents), std::move(causes), {}, {}, settings.taxonomy);
-}
+model::Site small_site(const Documents& documents = kSmallLibrary) { return test::site_of(documents); }
 
 }  // namespace
 

@@ -5,6 +5,8 @@
 #include <sstream>
 #include <unistd.h>
 
+#include "analyze/library.h"
+
 namespace pmkb::test {
 
 namespace fs = std::filesystem;
@@ -59,6 +61,15 @@ build::BuildOptions site_build_options(const TempDir& dir) {
   options.content_dir = dir.path() / "content";
   options.out_dir = dir.path() / "public";
   return options;
+}
+
+model::Site site_of(const std::vector<std::pair<std::string, std::string>>& documents) {
+  std::vector<model::Incident> incidents;
+  for (const auto& [path, text] : documents) incidents.push_back(*extract_text(text, path).incident);
+  diag::Diagnostics found;
+  const model::Settings settings = config::default_settings();
+  auto causes = analyze::classify_all(incidents, settings, 2, found);
+  return analyze::analyze_library(std::move(incidents), std::move(causes), {}, {}, settings.taxonomy);
 }
 
 }  // namespace pmkb::test

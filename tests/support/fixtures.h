@@ -7,6 +7,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "build/build.h"
 #include "config/settings_loader.h"
@@ -15,6 +17,7 @@
 #include "diag/diagnostics.h"
 #include "extract/incident_extractor.h"
 #include "markdown/parsed_document.h"
+#include "model/site.h"
 
 namespace pmkb::test {
 
@@ -47,5 +50,9 @@ struct Extracted {
 // load -> parse -> extract for one document held in a string.
 Extracted extract_text(const std::string& text, const std::string& path = "doc.md",
                        const model::Settings& settings = config::default_settings());
+
+// extract_text() for each (path, text), then classified and analyzed with the default
+// settings (no similarities or themes): a small site for the render, export and search stages.
+model::Site site_of(const std::vector<std::pair<std::string, std::string>>& documents);
 
 }  // namespace pmkb::test

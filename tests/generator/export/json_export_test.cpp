@@ -4,23 +4,12 @@
 
 #include <atomic>
 
-#include "analyze/library.h"
-#include "config/settings_loader.h"
 #include "export/json_export.h"
 #include "support/fixtures.h"
 
 using namespace pmkb;
 
 namespace {
-
-model::Site site_of(const std::vector<std::pair<std::string, std::string>>& documents) {
-  std::vector<model::Incident> incidents;
-  for (const auto& [path, text] : documents) incidents.push_back(*test::extract_text(text, path).incident);
-  diag::Diagnostics d;
-  const auto settings = config::default_settings();
-  auto causes = analyze::classify_all(incidents, settings, 1, d);
-  return analyze::analyze_library(std::move(incidents), std::move(causes), {}, {}, settings.taxonomy);
-}
 
 struct Exported {
   std::string bytes;
@@ -41,7 +30,7 @@ const std::vector<std::pair<std::string, std::string>> kLibrary = {
 }  // namespace
 
 TEST_CASE("export: each incident's piece is where the export says, and pieces of an earlier export are reused", "[export]") {
-  const Exported first = export_of(site_of(kLibrary));
+  const Exported first = export_of(test::site_of(kLibrary));
   REQUIRE(first.pieces.size() == 3);
   const auto json = nlohmann::json::parse(first.bytes);
   for (std::size_t i = 0; i < 3; ++i) {
@@ -54,7 +43,7 @@ TEST_CASE("export: each incident's piece is where the export says, and pieces of
   // is printed; the bytes are those of a fresh export.
   auto edited = kLibrary;
   edited[1].second += "\n## Timeline\n\n- 10:00 UTC alert fired\n";
-  const model::Site site = site_of(edited);
+  const model::Site site = test::site_of(edited);
   std::atomic<int> reads{0};  // read from the export's threads
   exporter::EarlierExport earlier{first.pieces, [&](std::size_t offset, std::size_t size) -> std::optional<std::string> {
                                     ++reads;
