@@ -368,7 +368,6 @@ AnalyzedLibrary analyze_inputs(Inputs inputs, const BuildOptions& options, Cache
   return library;
 }
 
-
 // A digest of what every page depends on besides the library: this pmkb binary, the config
 // files and the theme override files. Pages of a build with another environment are not kept.
 std::string environment_fingerprint(const model::Settings& settings, const BuildOptions& options) {
