@@ -153,35 +153,48 @@ Json word_synonyms(const Xapian::Database& db, const std::map<std::string, TermD
   return out;
 }
 
-// The content digests of a database's documents (schema::kContentHashSlot), by rank of
-// their unique ids, as docs/<n>.json numbers them (from 1; [0] is unused).
-std::vector<std::string> content_digests_by_rank(const Xapian::Database& db) {
+// Documents are numbered by their unique id terms' order, not by Xapian docid, so that an
+// index updated in place numbers them as a fresh one does: docid -> n, from 1.
+std::map<Xapian::docid, int> document_numbers(const Xapian::Database& db) {
+  std::map<Xapian::docid, int> number;
+  for (auto it = db.allterms_begin(std::string(schema::kId)); it != db.allterms_end(std::string(schema::kId)); ++it) {
+    const auto post = db.postlist_begin(*it);
+    if (post != db.postlist_end(*it)) number.emplace(*post, static_cast<int>(number.size()) + 1);
+  }
+  return number;
+}
+
+// The content digests of a database's documents (schema::kContentHashSlot), by docid.
+std::map<Xapian::docid, std::string> content_digests(const Xapian::Database& db) {
   std::map<Xapian::docid, std::string> digests;
   for (auto it = db.valuestream_begin(schema::kContentHashSlot); it != db.valuestream_end(schema::kContentHashSlot); ++it) {
     digests.emplace(it.get_docid(), *it);
   }
-  std::vector<std::string> by_rank(1);
-  for (auto it = db.allterms_begin(std::string(schema::kId)); it != db.allterms_end(std::string(schema::kId)); ++it) {
-    const auto post = db.postlist_begin(*it);
-    if (post == db.postlist_end(*it)) continue;
-    const auto found = digests.find(*post);
-    by_rank.push_back(found != digests.end() ? found->second : std::string());
-  }
-  return by_rank;
+  return digests;
 }
 
-// The docs/ files that `earlier` can keep: rank n has the same content digest now as then.
-std::vector<char> unchanged_docs(const Xapian::Database& db, const EarlierStaticIndex& earlier) {
+// The docs/ files that `earlier` can keep, by document number (`number`, as
+// document_numbers() gives): document n has the same content digest now as then.
+std::vector<char> unchanged_docs(const Xapian::Database& db, const std::map<Xapian::docid, int>& number, const EarlierStaticIndex& earlier) {
   if (earlier.db_dir.empty() || !earlier.keep) return {};
-  std::vector<std::string> before;
+  std::vector<std::string> before(number.size() + 1);
   try {
-    before = content_digests_by_rank(Xapian::Database(earlier.db_dir.string()));
+    const Xapian::Database previous(earlier.db_dir.string());
+    const std::map<Xapian::docid, std::string> digests = content_digests(previous);
+    for (const auto& [docid, n] : document_numbers(previous)) {
+      const auto found = digests.find(docid);
+      if (static_cast<std::size_t>(n) < before.size() && found != digests.end()) before[static_cast<std::size_t>(n)] = found->second;
+    }
   } catch (const Xapian::Error&) {
     return {};  // no earlier index to compare with: every file is made
   }
-  const std::vector<std::string> now = content_digests_by_rank(db);
-  std::vector<char> same(now.size(), 0);
-  for (std::size_t n = 1; n < now.size() && n < before.size(); ++n) same[n] = !now[n].empty() && now[n] == before[n];
+  const std::map<Xapian::docid, std::string> now = content_digests(db);
+  std::vector<char> same(before.size(), 0);
+  for (const auto& [docid, n] : number) {
+    const auto found = now.find(docid);
+    const auto at = static_cast<std::size_t>(n);
+    same[at] = found != now.end() && !found->second.empty() && found->second == before[at];
+  }
   return same;
 }
 
@@ -204,13 +217,7 @@ void build_static_index(const std::filesystem::path& db_dir, const model::FileSi
     const std::string target = db.term_exists(stemmed) ? stemmed : term;
     terms[target].words.push_back(term);
   }
-  // Documents are numbered by their unique id terms' order, not by Xapian docid, so that an
-  // index updated in place numbers them as a fresh one does.
-  std::map<Xapian::docid, int> number;
-  for (auto it = db.allterms_begin(std::string(schema::kId)); it != db.allterms_end(std::string(schema::kId)); ++it) {
-    const auto post = db.postlist_begin(*it);
-    if (post != db.postlist_end(*it)) number.emplace(*post, static_cast<int>(number.size()) + 1);
-  }
+  const std::map<Xapian::docid, int> number = document_numbers(db);
   // The postings and the documents' records are read on the pool, each worker through a
   // database handle of its own (Xapian's objects are not shared between threads).
   std::vector<std::optional<Xapian::Database>> handles(std::max(1u, jobs));
@@ -260,7 +267,7 @@ void build_static_index(const std::filesystem::path& db_dir, const model::FileSi
     out({"search/filters/" + facet + ".json", Json(values).dump(-1, ' ', false, Json::error_handler_t::replace)});
   }
   const std::vector<std::pair<Xapian::docid, int>> docs(number.begin(), number.end());
-  const std::vector<char> unchanged = unchanged_docs(db, earlier);
+  const std::vector<char> unchanged = unchanged_docs(db, number, earlier);
   parallel::for_each_index_by_worker(docs.size(), jobs, [&](std::size_t worker, std::size_t i) {
     const auto& [docid, n] = docs[i];
     const std::string path = "search/docs/" + std::to_string(n) + ".json";
