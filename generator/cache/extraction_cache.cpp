@@ -324,7 +324,7 @@ std::optional<Extraction> decode(std::string_view bytes) {
   Reader r(bytes);
   Extraction out;
   if (r.flag()) out.incident = get_incident(r);
-  out.causes.resize(r.count(14));
+  out.causes.resize(r.count(13));  // three strings, line, source: a byte each; the score: eight
   for (auto& c : out.causes) {
     c.id = r.str();
     c.title = r.str();
