@@ -120,6 +120,7 @@ IndexedDocument make_document(const model::AnalyzedIncident& entry, std::string 
   doc.add_value(schema::kFacetSlot, facets);
   if (incident.severity) doc.add_value(schema::kSeverityRankSlot, Xapian::sortable_serialise(static_cast<int>(*incident.severity)));
   doc.add_value(schema::kContentHashSlot, key);
+  doc.add_value(schema::kIdSlot, incident.id);
   doc.set_data(stored_record(entry, text, schema::kStoredSectionBytes).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   return out;
 }
@@ -161,11 +162,7 @@ Xapian::WritableDatabase open_for_update(const std::filesystem::path& db_dir, co
         for (auto it = db.valuestream_begin(schema::kContentHashSlot); it != db.valuestream_end(schema::kContentHashSlot); ++it) {
           hashes.emplace(it.get_docid(), *it);
         }
-        const std::string id_prefix(schema::kId);
-        for (auto it = db.allterms_begin(id_prefix); it != db.allterms_end(id_prefix); ++it) {
-          const Xapian::docid docid = *db.postlist_begin(*it);
-          existing[(*it).substr(id_prefix.size())] = {docid, hashes[docid]};
-        }
+        for (auto& [docid, id] : schema::ids_by_docid(db)) existing[std::move(id)] = {docid, hashes[docid]};
         return db;
       }
     } catch (const Xapian::Error&) {

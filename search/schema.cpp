@@ -15,4 +15,10 @@ Xapian::Stem stemmer_for(std::string_view language) {
   return Xapian::Stem("english");
 }
 
+std::map<Xapian::docid, std::string> ids_by_docid(const Xapian::Database& db) {
+  std::map<Xapian::docid, std::string> ids;
+  for (auto it = db.valuestream_begin(kIdSlot); it != db.valuestream_end(kIdSlot); ++it) ids.emplace(it.get_docid(), *it);
+  return ids;
+}
+
 }  // namespace pmkb::search::schema

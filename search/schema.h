@@ -4,6 +4,8 @@
 
 #include <xapian.h>
 
+#include <map>
+#include <string>
 #include <string_view>
 
 namespace pmkb::search::schema {
@@ -34,6 +36,7 @@ inline constexpr Xapian::valueno kDurationSlot = 1;       // sortable_serialise(
 inline constexpr Xapian::valueno kSeverityRankSlot = 2;   // sortable_serialise(1..4); absent when unknown
 inline constexpr Xapian::valueno kFacetSlot = 3;          // "severity=sev1\nservice=redis\ncause=...\nyear=2024", for facet counts
 inline constexpr Xapian::valueno kContentHashSlot = 4;    // digest of what the document is made from: unchanged ones are not re-indexed
+inline constexpr Xapian::valueno kIdSlot = 5;             // the unique id again, as the "Q" term has it, for ids_by_docid()
 
 // Database metadata key: the identity of the pmkb binary that wrote the index; an index
 // written by another one is rebuilt from scratch rather than updated.
@@ -54,5 +57,9 @@ inline constexpr double kCoordinationBoost = 1.0;
 
 // Stemming language for an ISO 639-1 code ("en", "de", ...); English when unknown.
 Xapian::Stem stemmer_for(std::string_view language);
+
+// Every document's unique id (kIdSlot), by docid: one pass over the slot's value stream,
+// where looking up each "Q" term's posting list reads a B-tree path per document.
+std::map<Xapian::docid, std::string> ids_by_docid(const Xapian::Database& db);
 
 }  // namespace pmkb::search::schema

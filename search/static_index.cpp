@@ -153,14 +153,14 @@ Json word_synonyms(const Xapian::Database& db, const std::map<std::string, TermD
   return out;
 }
 
-// Documents are numbered by their unique id terms' order, not by Xapian docid, so that an
-// index updated in place numbers them as a fresh one does: docid -> n, from 1.
+// Documents are numbered in the byte order of their unique ids, not by Xapian docid, so that
+// an index updated in place numbers them as a fresh one does: docid -> n, from 1.
 std::map<Xapian::docid, int> document_numbers(const Xapian::Database& db) {
+  std::vector<std::pair<std::string, Xapian::docid>> by_id;
+  for (auto& [docid, id] : schema::ids_by_docid(db)) by_id.emplace_back(std::move(id), docid);
+  std::sort(by_id.begin(), by_id.end());
   std::map<Xapian::docid, int> number;
-  for (auto it = db.allterms_begin(std::string(schema::kId)); it != db.allterms_end(std::string(schema::kId)); ++it) {
-    const auto post = db.postlist_begin(*it);
-    if (post != db.postlist_end(*it)) number.emplace(*post, static_cast<int>(number.size()) + 1);
-  }
+  for (const auto& [id, docid] : by_id) number.emplace(docid, static_cast<int>(number.size()) + 1);
   return number;
 }
 
