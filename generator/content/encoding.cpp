@@ -123,10 +123,11 @@ NormalizedText normalize_encoding(std::string_view bytes) {
   int line = 1;
   int column = 1;
   std::size_t line_start = 0;
+  bool line_not_ascii = false;  // mojibake needs bytes over 0x7F: most lines are not looked at
   for (std::size_t i = 0; i < bytes.size();) {
     const char c = bytes[i];
     if (c == '\r' || c == '\n') {
-      if (!result.mojibake_line && looks_like_mojibake(std::string_view(out).substr(line_start))) {
+      if (line_not_ascii && !result.mojibake_line && looks_like_mojibake(std::string_view(out).substr(line_start))) {
         result.mojibake_line = line;
         result.mojibake_sample = out.substr(line_start, 80);
       }
@@ -135,8 +136,10 @@ NormalizedText normalize_encoding(std::string_view bytes) {
       ++line;
       column = 1;
       line_start = out.size();
+      line_not_ascii = false;
       continue;
     }
+    line_not_ascii = line_not_ascii || !is_plain_ascii(c);
     if (c == '\0') {
       if (result.nul_bytes++ == 0) {
         result.first_nul_line = line;
@@ -170,7 +173,7 @@ NormalizedText normalize_encoding(std::string_view bytes) {
     }
     ++column;
   }
-  if (!result.mojibake_line && looks_like_mojibake(std::string_view(out).substr(line_start))) {
+  if (line_not_ascii && !result.mojibake_line && looks_like_mojibake(std::string_view(out).substr(line_start))) {
     result.mojibake_line = line;
     result.mojibake_sample = out.substr(line_start, 80);
   }

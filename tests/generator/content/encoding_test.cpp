@@ -35,3 +35,11 @@ TEST_CASE("encoding: UTF-8 decoded as Mac Roman is noticed, not changed", "[cont
   CHECK(n.mojibake_line == 2);
   CHECK(n.text == "fine\n# \xC3\xBC\xC3\xAC\xC3\xB5 Postmortem");
 }
+
+TEST_CASE("encoding: mojibake is found on any line, and only on lines that have it", "[content]") {
+  // Windows-1252 "â€™" for a UTF-8 apostrophe, between plain ASCII lines (CRLF ends too).
+  const auto n = normalize_encoding("plain\r\nwe didn\xC3\xA2\xE2\x82\xAC\xE2\x84\xA2t page\r\nplain again\n");
+  CHECK(n.mojibake_line == 2);
+  CHECK(n.mojibake_sample == "we didn\xC3\xA2\xE2\x82\xAC\xE2\x84\xA2t page");
+  CHECK(normalize_encoding("caf\xC3\xA9\nna\xC3\xAFve \xE2\x80\x94 fine\n").mojibake_line == 0);
+}
