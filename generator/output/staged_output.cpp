@@ -1,5 +1,6 @@
 #include "output/staged_output.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/file.h>
@@ -9,10 +10,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "text/text.h"
@@ -30,21 +31,88 @@ std::runtime_error io_error(const std::string& what, const fs::path& path) {
   return std::runtime_error(what + " " + path.string() + ": " + std::strerror(errno));
 }
 
-// True when `path` is a regular file holding exactly `bytes`.
-bool same_bytes(const fs::path& path, const std::string& bytes) {
-  std::error_code ec;
-  if (!fs::is_regular_file(fs::symlink_status(path, ec)) || fs::file_size(path, ec) != bytes.size() || ec) return false;
-  std::ifstream in(path, std::ios::binary);
-  std::string buffer(64 * 1024, '\0');
-  std::size_t at = 0;
-  while (at < bytes.size()) {
-    const std::size_t want = std::min(buffer.size(), bytes.size() - at);
-    if (!in.read(buffer.data(), static_cast<std::streamsize>(want))) return false;
-    if (bytes.compare(at, want, buffer, 0, want) != 0) return false;
-    at += want;
+// A file descriptor, closed with its owner.
+struct Descriptor {
+  int fd = -1;
+  explicit Descriptor(int owned) : fd(owned) {}
+  Descriptor(Descriptor&& other) noexcept : fd(other.release()) {}
+  Descriptor& operator=(Descriptor&&) = delete;
+  ~Descriptor() {
+    if (fd >= 0) ::close(fd);
   }
-  return true;
+  int release() { return std::exchange(fd, -1); }
+};
+
+// Reads up to `size` bytes into `into` (fewer only at the end of the file), or -1.
+ssize_t read_up_to(int fd, char* into, std::size_t size) {
+  std::size_t at = 0;
+  while (at < size) {
+    const ssize_t got = ::read(fd, into + at, size - at);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return -1;
+    if (got == 0) break;
+    at += static_cast<std::size_t>(got);
+  }
+  return static_cast<ssize_t>(at);
 }
+
+void write_all(int fd, std::string_view bytes, const fs::path& shown) {
+  for (std::size_t at = 0; at < bytes.size();) {
+    const ssize_t put = ::write(fd, bytes.data() + at, bytes.size() - at);
+    if (put < 0 && errno == EINTR) continue;
+    if (put <= 0) throw io_error("cannot write", shown);
+    at += static_cast<std::size_t>(put);
+  }
+}
+
+// `rel` under the directory `dir_fd`, opened for reading when it is a regular file (not a
+// symbolic link), or -1; its size goes to `size`.
+Descriptor open_regular(int dir_fd, const std::string& rel, std::size_t& size) {
+  Descriptor in(::openat(dir_fd, rel.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  struct stat st {};
+  if (in.fd >= 0 && (::fstat(in.fd, &st) != 0 || !S_ISREG(st.st_mode))) return Descriptor(-1);
+  size = static_cast<std::size_t>(st.st_size);
+  return in;
+}
+
+// True when the rest of `in` is exactly `bytes`; `scratch` is reused between calls.
+bool next_bytes_are(int in, std::string_view bytes, std::string& scratch) {
+  scratch.resize(bytes.size());
+  return read_up_to(in, scratch.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) && scratch == bytes;
+}
+
+// Removes the folder `name` under the directory `dir_fd`, and everything in it, without
+// following symbolic links. Entries are read with their types, so nothing is stat'ed: a site
+// of 30,000 files is deleted with about one system call per file. What cannot be removed is
+// left (the next build tries again).
+void remove_folder(int dir_fd, const char* name) {
+  const int fd = ::openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return;
+  std::vector<char> buffer(32 * 1024);
+  for (ssize_t got; (got = ::getdents64(fd, buffer.data(), buffer.size())) > 0;) {
+    for (ssize_t at = 0; at < got;) {
+      const auto* entry = reinterpret_cast<const struct dirent64*>(buffer.data() + at);
+      at += entry->d_reclen;
+      const std::string_view child = entry->d_name;
+      if (child == "." || child == "..") continue;
+      if (entry->d_type == DT_DIR) {
+        remove_folder(fd, entry->d_name);
+      } else if (::unlinkat(fd, entry->d_name, 0) != 0 && errno == EISDIR) {
+        remove_folder(fd, entry->d_name);  // a folder on a file system that gives no types
+      }
+    }
+  }
+  ::close(fd);
+  ::unlinkat(dir_fd, name, AT_REMOVEDIR);
+}
+
+// Removes `path`: a file, or a folder and everything in it.
+void remove_tree(const fs::path& path) {
+  if (::unlinkat(AT_FDCWD, path.c_str(), 0) != 0 && (errno == EISDIR || errno == EPERM)) remove_folder(AT_FDCWD, path.c_str());
+}
+
+// Opens the folder at `path` for *at() calls, or -1.
+int open_folder(const fs::path& path) { return ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); }
 
 bool is_empty_dir(const fs::path& dir) {
   std::error_code ec;
@@ -97,107 +165,125 @@ StagedOutput::StagedOutput(fs::path out_dir, bool reuse_unchanged) : out_(std::m
     throw std::runtime_error("another pmkb build is writing " + out_.string() + " (lock " + lock.string() +
                              "); wait for it to finish");
   }
-  if (reuse_unchanged && fs::exists(out_ / kMarker)) previous_ = out_;
+  const bool previous_site = reuse_unchanged && fs::exists(out_ / kMarker);
   const std::string hidden = "." + out_.filename().string();
   staging_ = parent / (hidden + ".pmkb-staging-" + std::to_string(::getpid()));
   replaced_ = parent / (hidden + ".pmkb-replaced-" + std::to_string(::getpid()));
-  fs::remove_all(staging_, ec);
+  remove_tree(staging_);
   fs::create_directories(staging_, ec);
   if (ec) throw std::runtime_error("cannot create " + staging_.string() + ": " + ec.message());
+  staging_fd_ = open_folder(staging_);
+  if (staging_fd_ < 0) throw io_error("cannot open", staging_);
+  if (previous_site) previous_fd_ = open_folder(out_);  // the site being replaced
   cleanup_ = std::jthread([stale = leftovers(parent, {hidden + ".pmkb-staging-", hidden + ".pmkb-replaced-"}, staging_)] {
-    std::error_code ignored;  // what cannot be removed now is tried again by the next build
-    for (const auto& dir : stale) fs::remove_all(dir, ignored);
+    for (const auto& dir : stale) remove_tree(dir);
   });
   write({kMarker, "This directory is written by pmkb; each build replaces it whole.\n"});
 }
 
 StagedOutput::~StagedOutput() {
-  if (!committed_) {
-    std::error_code ec;
-    fs::remove_all(staging_, ec);
+  for (const int fd : {staging_fd_, previous_fd_}) {
+    if (fd >= 0) ::close(fd);
   }
+  if (!committed_) remove_tree(staging_);
   if (cleanup_.joinable()) cleanup_.join();
   if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
-fs::path StagedOutput::prepare_target(const std::string& path) const {
+void StagedOutput::prepare_parent(const std::string& path) {
   if (!is_safe_relative_path(path)) throw std::invalid_argument("refusing to write outside the site: \"" + path + "\"");
-  const fs::path target = staging_ / path;
-  std::error_code ec;
-  fs::create_directories(target.parent_path(), ec);
-  if (ec) throw std::runtime_error("cannot create " + target.parent_path().string() + ": " + ec.message());
-  return target;
+  for (std::size_t slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) {
+    std::string folder = path.substr(0, slash);
+    {
+      const std::lock_guard lock(folders_mutex_);
+      if (folders_.count(folder) > 0) continue;
+    }
+    if (::mkdirat(staging_fd_, folder.c_str(), 0777) != 0 && errno != EEXIST) throw io_error("cannot create", staging_ / folder);
+    const std::lock_guard lock(folders_mutex_);
+    folders_.insert(std::move(folder));
+  }
 }
 
 void StagedOutput::write(const model::OutputFile& file) {
-  const fs::path target = prepare_target(file.path);
-  if (!previous_.empty() && same_bytes(previous_ / file.path, file.bytes) &&
-      ::link((previous_ / file.path).c_str(), target.c_str()) == 0) {
-    return;  // unchanged: the previous site's file, mtime and all
+  prepare_parent(file.path);
+  const char* path = file.path.c_str();
+  if (previous_fd_ >= 0) {
+    std::size_t size = 0;
+    const Descriptor before = open_regular(previous_fd_, file.path, size);
+    std::string scratch;
+    if (before.fd >= 0 && size == file.bytes.size() && next_bytes_are(before.fd, file.bytes, scratch) &&
+        ::linkat(previous_fd_, path, staging_fd_, path, 0) == 0) {
+      return;  // unchanged: the previous site's file, mtime and all
+    }
   }
-  std::ofstream out(target, std::ios::binary | std::ios::trunc);
-  out.write(file.bytes.data(), static_cast<std::streamsize>(file.bytes.size()));
-  out.close();
-  if (!out) throw io_error("cannot write", target);
+  Descriptor out(::openat(staging_fd_, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666));
+  if (out.fd < 0) throw io_error("cannot write", staging_ / file.path);
+  write_all(out.fd, file.bytes, staging_ / file.path);
+  const int closed = ::close(out.fd);
+  out.fd = -1;
+  if (closed != 0) throw io_error("cannot write", staging_ / file.path);
 }
 
 bool StagedOutput::keep(const std::string& path) {
-  if (previous_.empty()) return false;
-  const fs::path target = prepare_target(path);
-  std::error_code ec;
-  if (!fs::is_regular_file(fs::symlink_status(previous_ / path, ec))) return false;
-  return ::link((previous_ / path).c_str(), target.c_str()) == 0;
+  if (previous_fd_ < 0) return false;
+  prepare_parent(path);
+  struct stat st {};
+  if (::fstatat(previous_fd_, path.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) return false;
+  return ::linkat(previous_fd_, path.c_str(), staging_fd_, path.c_str(), 0) == 0;
 }
 
 void StagedOutput::write_streamed(const std::string& path, const Producer& produce) {
-  const fs::path target = prepare_target(path);
-  std::ofstream out(target, std::ios::binary | std::ios::trunc);
-  // Compared with the previous site's file as it is written: a piece that differs ends the
-  // comparison.
-  std::ifstream before;
-  if (!previous_.empty()) {
-    std::error_code ec;
-    if (fs::is_regular_file(fs::symlink_status(previous_ / path, ec))) before.open(previous_ / path, std::ios::binary);
-  }
-  bool same = before.is_open();
-  std::string buffer;
+  prepare_parent(path);
+  const fs::path target = staging_ / path;
+  Descriptor out(::openat(staging_fd_, path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666));
+  if (out.fd < 0) throw io_error("cannot write", target);
+  // Compared with the previous site's file as it is written: a part that differs ends the
+  // comparison. The pieces (a few KB each) are written and compared a MiB at a time.
+  std::size_t before_size = 0;
+  const Descriptor before = previous_fd_ >= 0 ? open_regular(previous_fd_, path, before_size) : Descriptor(-1);
+  bool same = before.fd >= 0;
+  std::size_t written = 0;
+  constexpr std::size_t kPart = 1 << 20;
+  std::string part;
+  std::string scratch;
+  const auto flush = [&] {
+    write_all(out.fd, part, target);
+    written += part.size();
+    same = same && written <= before_size && next_bytes_are(before.fd, part, scratch);
+    part.clear();
+  };
   produce([&](std::string_view piece) {
-    out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
-    if (!same) return;
-    buffer.resize(piece.size());
-    same = before.read(buffer.data(), static_cast<std::streamsize>(piece.size())) && piece == buffer;
+    part += piece;
+    if (part.size() >= kPart) flush();
   });
-  out.close();
-  if (!out) throw io_error("cannot write", target);
-  same = same && before.peek() == std::char_traits<char>::eof();
-  if (!same) return;
+  flush();
+  const int closed = ::close(out.fd);
+  out.fd = -1;
+  if (closed != 0) throw io_error("cannot write", target);
+  if (!same || written != before_size) return;
   // Unchanged: the previous site's file, mtime and all.
-  const fs::path staged_copy = target.string() + ".pmkb-new";
-  if (::rename(target.c_str(), staged_copy.c_str()) != 0) return;
-  if (::link((previous_ / path).c_str(), target.c_str()) == 0) {
-    ::unlink(staged_copy.c_str());
+  const std::string staged_copy = path + ".pmkb-new";
+  if (::renameat(staging_fd_, path.c_str(), staging_fd_, staged_copy.c_str()) != 0) return;
+  if (::linkat(previous_fd_, path.c_str(), staging_fd_, path.c_str(), 0) == 0) {
+    ::unlinkat(staging_fd_, staged_copy.c_str(), 0);
   } else {
-    ::rename(staged_copy.c_str(), target.c_str());
+    ::renameat(staging_fd_, staged_copy.c_str(), staging_fd_, path.c_str());
   }
 }
 
 StagedOutput::RangeReader StagedOutput::previous_ranges(const std::string& path) const {
   if (!is_safe_relative_path(path)) throw std::invalid_argument("refusing to read outside the site: \"" + path + "\"");
-  if (previous_.empty()) return [](std::size_t, std::size_t) { return std::optional<std::string>(); };
+  if (previous_fd_ < 0) return [](std::size_t, std::size_t) { return std::optional<std::string>(); };
   // One descriptor, shared by the copies of the reader and closed with the last; pread() needs
   // no lock between threads.
-  std::shared_ptr<int> fd(new int(::open((previous_ / path).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)), [](int* owned) {
-    if (*owned >= 0) ::close(*owned);
-    delete owned;
-  });
-  struct stat st {};
-  const bool regular = *fd >= 0 && ::fstat(*fd, &st) == 0 && S_ISREG(st.st_mode);
-  const auto file_size = regular ? static_cast<std::size_t>(st.st_size) : 0;
+  std::size_t file_size = 0;
+  const auto fd = std::make_shared<const Descriptor>(open_regular(previous_fd_, path, file_size).release());
+  const bool regular = fd->fd >= 0;
   return [fd, regular, file_size](std::size_t offset, std::size_t size) -> std::optional<std::string> {
     if (!regular || offset > file_size || size > file_size - offset) return std::nullopt;
     std::string bytes(size, '\0');
     for (std::size_t at = 0; at < size;) {
-      const ssize_t got = ::pread(*fd, bytes.data() + at, size - at, static_cast<off_t>(offset + at));
+      const ssize_t got = ::pread(fd->fd, bytes.data() + at, size - at, static_cast<off_t>(offset + at));
       if (got < 0 && errno == EINTR) continue;
       if (got <= 0) return std::nullopt;
       at += static_cast<std::size_t>(got);
@@ -215,7 +301,7 @@ void StagedOutput::commit() {
     committed_ = true;
     // staging_ now holds the previous site: set aside under a name the next build removes.
     if (cleanup_.joinable()) cleanup_.join();  // it may still be removing an earlier replaced_
-    if (::rename(staging_.c_str(), replaced_.c_str()) != 0) fs::remove_all(staging_, ec);
+    if (::rename(staging_.c_str(), replaced_.c_str()) != 0) remove_tree(staging_);
     return;
   }
   if (::rename(staging_.c_str(), out_.c_str()) != 0) throw io_error("cannot move the new site to", out_);

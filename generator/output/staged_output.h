@@ -13,7 +13,9 @@
 
 #include <filesystem>
 #include <functional>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -69,13 +71,18 @@ class StagedOutput {
   void commit();
 
  private:
-  // staging_/path, with its folders created; throws as write() does.
-  std::filesystem::path prepare_target(const std::string& path) const;
+  // Creates the folders of `path` under the staging directory (each once per build); throws
+  // as write() does.
+  void prepare_parent(const std::string& path);
 
   std::filesystem::path out_;
   std::filesystem::path staging_;
   std::filesystem::path replaced_;  // where commit() sets the previous site aside
-  std::filesystem::path previous_;  // the site being replaced, when there is one
+  // Files are written and linked relative to these, not through absolute paths.
+  int staging_fd_ = -1;
+  int previous_fd_ = -1;  // the site being replaced, or -1 when there is none to reuse
+  std::mutex folders_mutex_;
+  std::set<std::string> folders_;  // made under the staging directory so far
   int lock_fd_ = -1;
   bool committed_ = false;
   std::jthread cleanup_;  // removes what earlier builds left beside OUT; joined under the lock

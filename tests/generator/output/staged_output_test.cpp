@@ -116,6 +116,24 @@ TEST_CASE("output: staging left by a killed build is removed by the next one", "
   CHECK(fs::exists(dir.path() / ".other.pmkb-staging-1" / "keep"));
 }
 
+TEST_CASE("output: a replaced site is removed whole, and a symbolic link in it is not followed", "[output]") {
+  test::TempDir dir;
+  const std::string left = ".public.pmkb-replaced-999999/";
+  // More entries than one read of a folder returns, nested folders, and a link out of the site.
+  for (int i = 0; i < 2000; ++i) dir.write(left + "incidents/inc-" + std::to_string(i) + "/index.html", "page");
+  dir.write(left + "search/docs/1.json", "{}");
+  dir.write("elsewhere/precious.txt", "not the site's");
+  fs::create_directory_symlink(dir.path() / "elsewhere", dir.path() / (left + "search/link"));
+  fs::create_symlink(dir.path() / "elsewhere" / "precious.txt", dir.path() / (left + "file-link"));
+  {
+    output::StagedOutput staged(dir.path() / "public");
+    staged.write({"index.html", "new"});
+    staged.commit();
+  }
+  CHECK_FALSE(fs::exists(dir.path() / ".public.pmkb-replaced-999999"));
+  CHECK(dir.read("elsewhere/precious.txt") == "not the site's");
+}
+
 TEST_CASE("output: a streamed file is written piece by piece, and kept when unchanged", "[output]") {
   test::TempDir dir;
   const fs::path out = dir.path() / "public";
