@@ -17,8 +17,8 @@ namespace pmkb::cache {
 
 namespace {
 
-// Version 1. A new model field means a new version: a file of another version is ignored.
-constexpr std::string_view kMagic = "pmkb-extraction-cache 1\n";
+// Version 2. A new model field means a new version: a file of another version is ignored.
+constexpr std::string_view kMagic = "pmkb-extraction-cache 2\n";
 
 // Little-endian fixed and variable-length integers, and length-prefixed strings.
 class Writer {
@@ -222,6 +222,13 @@ void put_incident(Writer& w, const model::Incident& in) {
     w.varint(t->size());
     w.str(t->deflated());
   }
+  w.varint(in.postmortem_links.size());
+  for (const auto& link : in.postmortem_links) {
+    w.varint(link.begin);
+    w.varint(link.end);
+    w.str(link.href);
+    w.str(link.target);
+  }
   w.varint(in.provenance.size());
   for (const auto& [field, origin] : in.provenance) {
     w.varint(static_cast<std::uint64_t>(field));
@@ -279,6 +286,13 @@ model::Incident get_incident(Reader& r) {
     const std::uint64_t size = r.varint();
     std::string deflated = r.str();
     *t = model::CompressedText::from_deflated(std::move(deflated), static_cast<std::size_t>(size));
+  }
+  in.postmortem_links.resize(r.count(4));  // two offsets and two strings: a byte each at least
+  for (auto& link : in.postmortem_links) {
+    link.begin = static_cast<std::size_t>(r.varint());
+    link.end = static_cast<std::size_t>(r.varint());
+    link.href = r.str();
+    link.target = r.str();
   }
   const std::size_t origins = r.count(4);
   for (std::size_t i = 0; i < origins && r.ok(); ++i) {

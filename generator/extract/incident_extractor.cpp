@@ -164,6 +164,7 @@ class Extractor {
       incident_.body_html = model::CompressedText(doc_.html);
       incident_.body_text = model::CompressedText(body_text_);
     }
+    read_postmortem_links();
     read_language();
     read_id();
     read_title();
@@ -216,6 +217,27 @@ class Extractor {
       out += block.text;
     }
     return out;
+  }
+
+  // Links to other postmortems, with the paths they name resolved against this file's folder
+  // ("../db/outage.md" from "teams/web/a.md" is "teams/db/outage.md").
+  void read_postmortem_links() {
+    const std::string& source = source_.path;
+    const std::string folder = source.find('/') == std::string::npos ? "" : source.substr(0, source.rfind('/') + 1);
+    for (const auto& link : doc_.markdown_file_links) {
+      std::vector<std::string> parts;
+      for (auto& part : text::split(folder + link.path, '/')) {
+        if (part.empty() || part == ".") continue;
+        if (part == "..") {
+          if (!parts.empty()) parts.pop_back();
+          continue;
+        }
+        parts.push_back(std::move(part));
+      }
+      std::string target;
+      for (const auto& part : parts) target += (target.empty() ? "" : "/") + part;
+      incident_.postmortem_links.push_back({link.begin, link.end, link.href, std::move(target)});
+    }
   }
 
   void read_language() {

@@ -333,6 +333,47 @@ int drop_unsafe_urls(std::string& html, std::vector<std::string>& dropped_relati
   return dropped;
 }
 
+// An href as the file name it names: md4c writes "&" as "&amp;" and percent-encodes spaces and
+// non-ASCII bytes ("two%20words.md", "caf%C3%A9.md").
+std::string href_to_path(std::string_view href) {
+  const auto hex = [](char c) {  // the value of an ASCII hex digit, or -1
+    if (c >= '0' && c <= '9') return c - '0';
+    const char lower = static_cast<char>(c | 0x20);
+    return lower >= 'a' && lower <= 'f' ? lower - 'a' + 10 : -1;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < href.size(); ++i) {
+    if (href[i] == '%' && i + 2 < href.size() && hex(href[i + 1]) >= 0 && hex(href[i + 2]) >= 0) {
+      out += static_cast<char>(hex(href[i + 1]) * 16 + hex(href[i + 2]));
+      i += 2;
+    } else if (href.compare(i, 5, "&amp;") == 0) {
+      out += '&';
+      i += 4;
+    } else {
+      out += href[i];
+    }
+  }
+  return out;
+}
+
+// The links of `html` to Markdown files by relative paths: no scheme, not from the root.
+std::vector<MarkdownFileLink> find_markdown_file_links(const std::string& html) {
+  std::vector<MarkdownFileLink> links;
+  for (std::size_t pos = 0; (pos = html.find(" href=\"", pos)) != std::string::npos;) {
+    const std::size_t begin = pos + 7;
+    const std::size_t end = html.find('"', begin);
+    if (end == std::string::npos) break;
+    pos = end;
+    std::string href = html.substr(begin, end - begin);
+    std::string path = href_to_path(std::string_view(href).substr(0, href.find('#')));
+    if (path.empty() || path[0] == '/' || path.find(':') != std::string::npos || !(path.ends_with(".md") || path.ends_with(".markdown"))) {
+      continue;
+    }
+    links.push_back({begin, end, std::move(href), std::move(path)});
+  }
+  return links;
+}
+
 // Gives every <h1>..<h6> of the body an id, so that each section can be linked to. One pass,
 // with a set of the ids given so far: a file of 100,000 identical headings stays linear.
 void add_heading_ids(std::string& html) {
@@ -438,6 +479,7 @@ ParsedDocument parse_markdown(std::string_view body, int first_line, const Markd
   md_html(body.data(), static_cast<MD_SIZE>(body.size()), append_html, &doc.html, html_flags, 0);
   doc.unsafe_links = drop_unsafe_urls(doc.html, doc.dropped_relative_links);
   add_heading_ids(doc.html);
+  doc.markdown_file_links = find_markdown_file_links(doc.html);
   if (doc.unsafe_links > 0) doc.first_unsafe_link_line = first_unsafe_link_line(body, first_line);
   return doc;
 }

@@ -42,6 +42,17 @@ struct Block {
   TaskMark task = TaskMark::None;  // ListItem: "[ ]" or "[x]"
 };
 
+// A link whose href names a Markdown file by a relative path ("../db/outage.md#fix"), which
+// the renderer points at that postmortem's page: where the href's value is in the HTML, the
+// value as written, and the file path it names (percent-decoded, without the fragment),
+// relative to the linking document's folder.
+struct MarkdownFileLink {
+  std::size_t begin = 0;  // of the href's value in ParsedDocument::html
+  std::size_t end = 0;
+  std::string href;
+  std::string path;
+};
+
 struct ParsedDocument {
   std::vector<Block> blocks;  // in document order
   std::string html;           // rendered body
@@ -50,6 +61,7 @@ struct ParsedDocument {
   // Relative links (to files of the source repository) that the site cannot serve: dropped
   // from the HTML, with their targets for the warning.
   std::vector<std::string> dropped_relative_links;
+  std::vector<MarkdownFileLink> markdown_file_links;  // in the order of the HTML
   // Block quotes and lists nested deeper than kDeepNesting: the deepest level seen and the line
   // where the nesting first went past the bound (0: it never did). Up to kMaxRenderedNesting
   // the HTML keeps every level; beyond it, html is the escaped source in <pre>.

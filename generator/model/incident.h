@@ -75,6 +75,16 @@ struct Passage {
   bool is_title = false;
 };
 
+// A link in the body to another postmortem's Markdown file, which the incident's page points
+// at that postmortem's page: where the href's value is in body_html, the href as written, and
+// the source path it names (resolved against the linking postmortem's folder).
+struct PostmortemLink {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  std::string href;
+  std::string target;
+};
+
 struct Incident {
   std::string id;
   std::string slug;    // the page folder name: incidents/<slug>/
@@ -108,6 +118,7 @@ struct Incident {
   std::string language = "en";           // ISO 639-1: front matter `lang`, else detected
   CompressedText body_html;              // the rendered Markdown body
   CompressedText body_text;              // the body as plain text, for search
+  std::vector<PostmortemLink> postmortem_links;  // in the order of body_html
   std::vector<Passage> passages;         // the body line by line, by section
   std::map<Field, Origin> provenance;
 };

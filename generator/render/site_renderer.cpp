@@ -91,18 +91,21 @@ PageDigests render_incident_pages(const model::Site& site, const model::Settings
   std::vector<std::uint64_t> digests(site.incidents.size());
   parallel::for_each_index_by_worker(site.incidents.size(), jobs, [&](std::size_t worker, std::size_t i) {
     const model::AnalyzedIncident& entry = site.incidents[i];
-    auto [body, missing] = link_postmortems(entry.incident.body_html.text(), entry.incident.source, site);
     const std::string path = model::incident_url(entry.incident) + "index.html";
-    digests[i] = incident_page_digest(site, entry, body);
+    digests[i] = incident_page_digest(site, entry);
     if (kept_from(earlier, path, digests[i])) {
       written[i] = path;
     } else {
       View view = incident_view(site, entry, settings);
-      put(view, "body_html", std::move(body));
+      put(view, "body_html", link_postmortems(entry.incident, site));
       if (auto html = renderers[worker].render("incident", std::move(view), path, found[i])) {
         sink({path, std::move(*html)});
         written[i] = path;
       }
+    }
+    std::vector<std::string> missing;
+    for (const auto& link : entry.incident.postmortem_links) {
+      if (!linked_page(site, link)) missing.push_back(link.href);
     }
     constexpr std::size_t kReported = 10;  // per incident; a pasted page of links is one problem
     for (std::size_t m = 0; m < std::min(missing.size(), kReported); ++m) {

@@ -220,73 +220,27 @@ std::string format_duration(int minutes) {
 
 namespace {
 
-// An href as the file name it names: md4c writes "&" as "&amp;" and percent-encodes spaces and
-// non-ASCII bytes ("two%20words.md", "caf%C3%A9.md").
-std::string href_to_path(std::string_view href) {
-  std::string out;
-  for (std::size_t i = 0; i < href.size(); ++i) {
-    const auto hex = [](char c) {
-      return text::is_ascii_digit(static_cast<unsigned char>(c)) ? c - '0' : (text::ascii_lower(static_cast<unsigned char>(c)) - 'a' + 10);
-    };
-    if (href[i] == '%' && i + 2 < href.size() && std::isxdigit(static_cast<unsigned char>(href[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(href[i + 2]))) {
-      out += static_cast<char>(hex(href[i + 1]) * 16 + hex(href[i + 2]));
-      i += 2;
-    } else if (href.compare(i, 5, "&amp;") == 0) {
-      out += '&';
-      i += 4;
-    } else {
-      out += href[i];
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
-std::pair<std::string, std::vector<std::string>> link_postmortems(const std::string& html, const std::string& source,
-                                                                   const model::Site& site) {
-  // One pass that copies the page and rewrites links as it goes: linear however many links.
+std::optional<std::string> linked_page(const model::Site& site, const model::PostmortemLink& link) {
+  const auto it = site.by_source.find(link.target);
+  if (it == site.by_source.end()) return std::nullopt;
+  return "../../" + model::incident_url(site.incidents[it->second].incident) + "index.html";
+}
+
+std::string link_postmortems(const model::Incident& incident, const model::Site& site) {
+  const std::string html = incident.body_html.text();
   std::string out;
   out.reserve(html.size());
   std::size_t copied = 0;
-  std::vector<std::string> missing;
-  const std::string folder = source.find('/') == std::string::npos ? "" : source.substr(0, source.rfind('/') + 1);
-  for (std::size_t pos = 0; (pos = html.find(" href=\"", pos)) != std::string::npos;) {
-    const std::size_t start = pos + 7;
-    const std::size_t end = html.find('"', start);
-    if (end == std::string::npos) break;
-    const std::string value = html.substr(start, end - start);
-    const std::string path = href_to_path(value.substr(0, value.find('#')));
-    pos = end;
-    if (path.find(':') != std::string::npos || path.empty() || path[0] == '/' ||
-        !(path.ends_with(".md") || path.ends_with(".markdown"))) {
-      continue;
-    }
-    // Resolve "../x.md" and "./x.md" against the linking file's folder.
-    std::vector<std::string> parts;
-    for (const auto& part : text::split(folder + path, '/')) {
-      if (part.empty() || part == ".") continue;
-      if (part == "..") {
-        if (!parts.empty()) parts.pop_back();
-        continue;
-      }
-      parts.push_back(part);
-    }
-    std::string target;
-    for (const auto& part : parts) target += (target.empty() ? "" : "/") + part;
-    std::string replacement = "#";
-    if (auto it = site.by_source.find(target); it != site.by_source.end()) {
-      replacement = "../../" + model::incident_url(site.incidents[it->second].incident) + "index.html";
-    } else {
-      missing.push_back(value);
-    }
-    out.append(html, copied, start - copied);
-    out += replacement;
-    copied = end;
+  for (const auto& link : incident.postmortem_links) {
+    if (link.begin < copied || link.end < link.begin || link.end > html.size()) continue;  // not where the body has it
+    out.append(html, copied, link.begin - copied);
+    out += linked_page(site, link).value_or("#");
+    copied = link.end;
   }
   out.append(html, copied, std::string::npos);
-  return {out, missing};
+  return out;
 }
 
 View page_view(const model::Settings& settings, const std::string& root, const std::string& title) {
@@ -396,13 +350,13 @@ View incident_view(const model::Site& site, const model::AnalyzedIncident& entry
   return view;
 }
 
-std::uint64_t incident_page_digest(const model::Site& site, const model::AnalyzedIncident& entry, std::string_view body_html) {
+std::uint64_t incident_page_digest(const model::Site& site, const model::AnalyzedIncident& entry) {
   text::Digest digest;
   const auto add_incident = [&](const model::Incident& incident) {
     digest.add(incident.source_digest).add(incident.source).add(incident.id).add(incident.slug);
   };
   add_incident(entry.incident);
-  digest.add(body_html);
+  for (const auto& link : entry.incident.postmortem_links) digest.add(link.target).add(linked_page(site, link).value_or(""));
   for (const auto& related : entry.related) {
     digest.add(related.id).add(static_cast<std::uint64_t>(related.kind)).add(related.detail);
     if (const auto* other = site.find(related.id)) add_incident(other->incident);

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -55,12 +56,13 @@ View index_view(const model::Site& site, const model::Settings& settings);
 // Everything but "body_html": render_site() adds the body once its links between postmortems
 // are resolved (link_postmortems).
 View incident_view(const model::Site& site, const model::AnalyzedIncident& entry, const model::Settings& settings);
-// A digest of everything incident_view() reads, with `body_html` (the page's body as
-// link_postmortems() made it): the incident's source, id and page name, and the same of each
-// incident its page shows (related incidents, earlier open actions), and the relations
-// themselves. Settings and templates are not in it: pages are only compared between builds
-// with the same ones. Equal digests render equal pages.
-std::uint64_t incident_page_digest(const model::Site& site, const model::AnalyzedIncident& entry, std::string_view body_html);
+// A digest of everything incident_view() and link_postmortems() read: the incident's source
+// (its bytes make its body), id and page name, the pages its links to other postmortems point
+// at, and the same of each incident its page shows (related incidents, earlier open
+// actions), and the relations themselves. Settings and templates are not in it: pages are
+// only compared between builds with the same ones. Equal digests render equal pages, and
+// the body is not inflated to make it.
+std::uint64_t incident_page_digest(const model::Site& site, const model::AnalyzedIncident& entry);
 
 // A digest of what a page that lists incidents (a cause's, a service's, the front page, the
 // action ledger) reads of them, added one by one in the page's order: each incident's id,
@@ -86,10 +88,12 @@ View cause_view(const model::Site& site, const model::CauseOccurrences& cause, c
 // "35 min", "3 h", "1 h 17 min", "2 d 4 h"
 std::string format_duration(int minutes);
 
-// Points links between postmortems ("other.md#fix") at the incidents' pages, as seen from the
-// page of the incident whose source is `source`. Returns the HTML and the targets that are not
-// in the library (they then link nowhere).
-std::pair<std::string, std::vector<std::string>> link_postmortems(const std::string& html, const std::string& source,
-                                                                   const model::Site& site);
+// The page that a link to another postmortem points at, as seen from an incident's page
+// ("../../incidents/<slug>/index.html"), or nothing when that postmortem is not in the library.
+std::optional<std::string> linked_page(const model::Site& site, const model::PostmortemLink& link);
+
+// The incident's body, its links to other postmortems pointed at their pages ("#" for one
+// not in the library, which then links nowhere).
+std::string link_postmortems(const model::Incident& incident, const model::Site& site);
 
 }  // namespace pmkb::render

@@ -271,6 +271,7 @@ TEST_CASE("rebuild: after add, edit, rename and delete, the site equals a clean 
       // A page's links to other postmortems follow them: linked, then the target gone.
       [&] { dir.write("content/team-0/links.md", "# Links\n\nSee [the new one](../team-9/new.md).\n"); },
       [&] { fs::remove(dir.path() / "content/team-9/new.md"); },
+      [&] { dir.write("content/team-9/new.md", "# Back again\n\n## Root cause\n\nThe disk was full.\n"); },
       // Pages that list an incident as related show its new title.
       [&] { dir.write("content/team-1/pm-9.md", "# Retitled incident 9\n\n## Root cause\n\nReplication was misconfigured.\n"); },
   };
