@@ -54,9 +54,12 @@ std::string prefix_name(const std::string& term, std::size_t length) {
   return name;
 }
 
+// `text` as a JSON string (invalid UTF-8 replaced), as nlohmann::json would write it.
+std::string json_string(const std::string& text) { return Json(text).dump(-1, ' ', false, Json::error_handler_t::replace); }
+
 struct TermData {
   std::vector<std::string> words;  // surface words that map to this term
-  Json postings = Json::array();
+  std::string postings;            // the JSON array [doc gap, weight, ...]
 };
 
 // Files words by prefix: a shard holds its words, each word's term and that term's postings.
@@ -108,13 +111,24 @@ class ShardWriter {
     for (const auto& [longer, subgroup] : by_prefix(deeper, length + 1)) file(longer, subgroup, length + 1, out, names);
   }
 
+  // {"p":{term:postings,...},"w":{word:term,...}}, keys in byte order (as nlohmann::json
+  // orders them), written as text: the postings are already JSON.
   std::string shard(const Words& group) const {
-    Json shard = {{"w", Json::object()}, {"p", Json::object()}};
-    for (const auto& [word, term] : group) {
-      shard["w"][word] = *term;
-      shard["p"][*term] = terms_.at(*term).postings;
+    std::set<const std::string*, bool (*)(const std::string*, const std::string*)> terms(
+        [](const std::string* a, const std::string* b) { return *a < *b; });
+    for (const auto& entry : group) terms.insert(entry.second);
+    std::string out = "{\"p\":{";
+    for (const std::string* term : terms) {
+      if (out.back() != '{') out += ',';
+      out += json_string(*term) + ':' + terms_.at(*term).postings;
     }
-    return shard.dump(-1, ' ', false, Json::error_handler_t::replace);
+    out += "},\"w\":{";
+    for (const auto& [word, term] : group) {  // sorted by word
+      if (out.back() != '{') out += ',';
+      out += json_string(word) + ':' + json_string(*term);
+    }
+    out += "}}";
+    return out;
   }
 
   const std::map<std::string, TermData>& terms_;
@@ -154,14 +168,27 @@ Json word_synonyms(const Xapian::Database& db, const std::map<std::string, TermD
 }
 
 // Documents are numbered in the byte order of their unique ids, not by Xapian docid, so that
-// an index updated in place numbers them as a fresh one does: docid -> n, from 1.
-std::map<Xapian::docid, int> document_numbers(const Xapian::Database& db) {
+// an index updated in place numbers them as a fresh one does: n (from 1) by docid, 0 for a
+// docid with no document.
+std::vector<int> document_numbers(const Xapian::Database& db) {
   std::vector<std::pair<std::string, Xapian::docid>> by_id;
   for (auto& [docid, id] : schema::ids_by_docid(db)) by_id.emplace_back(std::move(id), docid);
   std::sort(by_id.begin(), by_id.end());
-  std::map<Xapian::docid, int> number;
-  for (const auto& [id, docid] : by_id) number.emplace(docid, static_cast<int>(number.size()) + 1);
+  std::vector<int> number(db.get_lastdocid() + 1, 0);
+  int next = 0;
+  for (const auto& [id, docid] : by_id) {
+    if (docid < number.size()) number[docid] = ++next;
+  }
   return number;
+}
+
+// Each document's length, by docid: read once, not once per posting.
+std::vector<Xapian::termcount> document_lengths(const Xapian::Database& db) {
+  std::vector<Xapian::termcount> lengths(db.get_lastdocid() + 1, 0);
+  for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
+    if (*it < lengths.size()) lengths[*it] = it.get_doclength();
+  }
+  return lengths;
 }
 
 // The content digests of a database's documents (schema::kContentHashSlot), by docid.
@@ -175,25 +202,25 @@ std::map<Xapian::docid, std::string> content_digests(const Xapian::Database& db)
 
 // The docs/ files that `earlier` can keep, by document number (`number`, as
 // document_numbers() gives): document n has the same content digest now as then.
-std::vector<char> unchanged_docs(const Xapian::Database& db, const std::map<Xapian::docid, int>& number, const EarlierStaticIndex& earlier) {
+std::vector<char> unchanged_docs(const Xapian::Database& db, const std::vector<int>& number, const EarlierStaticIndex& earlier) {
   if (earlier.db_dir.empty() || !earlier.keep) return {};
   std::vector<std::string> before(number.size() + 1);
   try {
     const Xapian::Database previous(earlier.db_dir.string());
     const std::map<Xapian::docid, std::string> digests = content_digests(previous);
-    for (const auto& [docid, n] : document_numbers(previous)) {
-      const auto found = digests.find(docid);
-      if (static_cast<std::size_t>(n) < before.size() && found != digests.end()) before[static_cast<std::size_t>(n)] = found->second;
+    const std::vector<int> previous_number = document_numbers(previous);
+    for (const auto& [docid, digest] : digests) {
+      const int n = docid < previous_number.size() ? previous_number[docid] : 0;
+      if (n > 0 && static_cast<std::size_t>(n) < before.size()) before[static_cast<std::size_t>(n)] = digest;
     }
   } catch (const Xapian::Error&) {
     return {};  // no earlier index to compare with: every file is made
   }
-  const std::map<Xapian::docid, std::string> now = content_digests(db);
   std::vector<char> same(before.size(), 0);
-  for (const auto& [docid, n] : number) {
-    const auto found = now.find(docid);
+  for (const auto& [docid, digest] : content_digests(db)) {
+    const int n = docid < number.size() ? number[docid] : 0;
     const auto at = static_cast<std::size_t>(n);
-    same[at] = found != now.end() && !found->second.empty() && found->second == before[at];
+    if (n > 0 && at < same.size()) same[at] = !digest.empty() && digest == before[at];
   }
   return same;
 }
@@ -217,7 +244,8 @@ void build_static_index(const std::filesystem::path& db_dir, const model::FileSi
     const std::string target = db.term_exists(stemmed) ? stemmed : term;
     terms[target].words.push_back(term);
   }
-  const std::map<Xapian::docid, int> number = document_numbers(db);
+  const std::vector<int> number = document_numbers(db);
+  const std::vector<Xapian::termcount> lengths = document_lengths(db);
   // The postings and the documents' records are read on the pool, each worker through a
   // database handle of its own (Xapian's objects are not shared between threads).
   std::vector<std::optional<Xapian::Database>> handles(std::max(1u, jobs));
@@ -233,17 +261,21 @@ void build_static_index(const std::filesystem::path& db_dir, const model::FileSi
     const double termfreq = reader.get_termfreq(term);
     std::vector<std::pair<int, int>> postings;
     for (auto post = reader.postlist_begin(term); post != reader.postlist_end(term); ++post) {
-      const double weight = bm25(doc_count, termfreq, post.get_wdf(), reader.get_doclength(*post), avlength);
-      postings.emplace_back(number.at(*post), static_cast<int>(std::lround(weight * 100)));
+      const Xapian::docid docid = *post;
+      if (docid >= number.size() || number[docid] == 0) continue;
+      const double weight = bm25(doc_count, termfreq, post.get_wdf(), lengths[docid], avlength);
+      postings.emplace_back(number[docid], static_cast<int>(std::lround(weight * 100)));
     }
     std::sort(postings.begin(), postings.end());
-    Json& out_postings = by_index[i].second->postings;
+    std::string& out_postings = by_index[i].second->postings;
+    out_postings = "[";
     int previous = 0;
     for (const auto& [doc, weight] : postings) {
-      out_postings.push_back(doc - previous);
-      out_postings.push_back(weight);
+      if (previous > 0) out_postings += ',';
+      out_postings += std::to_string(doc - previous) + ',' + std::to_string(weight);
       previous = doc;
     }
+    out_postings += ']';
   });
 
   const std::vector<std::string> shard_names = ShardWriter(terms, limits).write(out, jobs);
@@ -257,7 +289,9 @@ void build_static_index(const std::filesystem::path& db_dir, const model::FileSi
       const std::string value = term.substr(prefix.size());
       if (value.empty() || (prefix.size() == 1 && std::isupper(static_cast<unsigned char>(value[0])))) continue;
       std::vector<int>& docs = facets[facet][value];
-      for (auto post = db.postlist_begin(term); post != db.postlist_end(term); ++post) docs.push_back(number.at(*post));
+      for (auto post = db.postlist_begin(term); post != db.postlist_end(term); ++post) {
+        if (*post < number.size() && number[*post] > 0) docs.push_back(number[*post]);
+      }
       std::sort(docs.begin(), docs.end());
     }
   }
@@ -266,7 +300,10 @@ void build_static_index(const std::filesystem::path& db_dir, const model::FileSi
     facet_names.push_back(facet);
     out({"search/filters/" + facet + ".json", Json(values).dump(-1, ' ', false, Json::error_handler_t::replace)});
   }
-  const std::vector<std::pair<Xapian::docid, int>> docs(number.begin(), number.end());
+  std::vector<std::pair<Xapian::docid, int>> docs;
+  for (Xapian::docid docid = 1; docid < number.size(); ++docid) {
+    if (number[docid] > 0) docs.emplace_back(docid, number[docid]);
+  }
   const std::vector<char> unchanged = unchanged_docs(db, number, earlier);
   parallel::for_each_index_by_worker(docs.size(), jobs, [&](std::size_t worker, std::size_t i) {
     const auto& [docid, n] = docs[i];
