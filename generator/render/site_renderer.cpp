@@ -216,7 +216,17 @@ PageDigests render_site(const model::Site& site, const model::Settings& settings
     }
     diagnostics.merge(std::move(found[i]));
   }
-  for (const auto& listing : listings_by(site, "service")) out.file("services/" + listing.slug + "/index.json", service_json(listing));
+  // Each service's JSON reads what its listing page reads: kept by the same digest.
+  for (const auto& listing : listings_by(site, "service")) {
+    const std::string path = "services/" + listing.slug + "/index.json";
+    const std::uint64_t digest = listing_digest(path, listing.incidents)();
+    if (kept_from(earlier, path, digest)) {
+      out.paths().push_back(path);
+    } else {
+      out.file(path, service_json(listing));
+    }
+    digests.emplace(path, digest);
+  }
   out.file("feed.xml", atom_feed(site, settings));
   std::vector<std::string> paths = out.paths();
   std::sort(paths.begin(), paths.end());
