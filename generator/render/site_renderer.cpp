@@ -10,6 +10,7 @@
 
 #include "render/library_views.h"
 #include "render/views.h"
+#include "text/digest.h"
 
 namespace pmkb::render {
 
@@ -139,32 +140,49 @@ struct LibraryPage {
   std::function<std::uint64_t()> digest = {};
 };
 
-// The digest of the page at `path` that lists `incidents` (AnalyzedIncident or pointers to them).
-template <class Incidents>
-std::function<std::uint64_t()> listing_digest(std::string path, const Incidents& incidents) {
-  return [path = std::move(path), &incidents] {
-    ListedIncidentsDigest digest(path);
-    for (const auto& entry : incidents) {
-      if constexpr (std::is_pointer_v<std::decay_t<decltype(entry)>>) digest.add(*entry);
-      else digest.add(entry);
-    }
-    return digest.value();
-  };
-}
+// What listing pages read of each incident (listed_incident_digest), by its index in
+// site.incidents: made once, on the pool, for the many pages that list each incident.
+class ListedDigests {
+ public:
+  ListedDigests(const model::Site& site, unsigned jobs)
+      : site_(site), digests_(parallel::map_indexes(site.incidents.size(), jobs, [&site](std::size_t i) {
+          return listed_incident_digest(site.incidents[i]);
+        })) {}
 
-std::vector<LibraryPage> library_pages(const model::Site& site, const model::Settings& settings) {
+  // The digest of the page at `path` that lists `incidents` (AnalyzedIncident of the site, or
+  // pointers to them), in order.
+  template <class Incidents>
+  std::function<std::uint64_t()> page(std::string path, const Incidents& incidents) const {
+    return [this, path = std::move(path), &incidents] {
+      text::Digest digest;
+      digest.add(path);
+      for (const auto& entry : incidents) {
+        if constexpr (std::is_pointer_v<std::decay_t<decltype(entry)>>) digest.add(of(*entry));
+        else digest.add(of(entry));
+      }
+      return digest.value();
+    };
+  }
+
+ private:
+  std::uint64_t of(const model::AnalyzedIncident& entry) const { return digests_[static_cast<std::size_t>(&entry - site_.incidents.data())]; }
+
+  const model::Site& site_;
+  std::vector<std::uint64_t> digests_;
+};
+
+std::vector<LibraryPage> library_pages(const model::Site& site, const model::Settings& settings, const ListedDigests& listed) {
   std::vector<LibraryPage> pages;
-  pages.push_back({"index", [&site, &settings] { return index_view(site, settings); }, "index.html", listing_digest("index.html", site.incidents)});
+  pages.push_back({"index", [&site, &settings] { return index_view(site, settings); }, "index.html", listed.page("index.html", site.incidents)});
   pages.push_back({"causes", [&site, &settings] { return causes_index_view(site, settings); }, "causes/index.html"});
   for (const auto& cause : site.causes) {
     const std::string path = "causes/" + cause.id + "/index.html";
-    pages.push_back({"cause", [&site, &settings, &cause] { return cause_view(site, cause, settings); }, path, [&site, &cause, path] {
-                       ListedIncidentsDigest digest(path);
-                       for (const auto& id : cause.incident_ids) {
-                         if (const auto* entry = site.find(id)) digest.add(*entry);
-                       }
-                       return digest.value();
-                     }});
+    auto listed_here = std::make_shared<std::vector<const model::AnalyzedIncident*>>();
+    for (const auto& id : cause.incident_ids) {
+      if (const auto* entry = site.find(id)) listed_here->push_back(entry);
+    }
+    pages.push_back({"cause", [&site, &settings, &cause] { return cause_view(site, cause, settings); }, path,
+                     [&listed, path, listed_here] { return listed.page(path, *listed_here)(); }});
   }
   for (const auto& kind_folder : {std::pair{"service", "services"}, std::pair{"year", "years"}, std::pair{"severity", "severity"}}) {
     const std::string kind = kind_folder.first;  // a copy: clang before 16 cannot capture a structured binding
@@ -175,11 +193,11 @@ std::vector<LibraryPage> library_pages(const model::Site& site, const model::Set
     for (const auto& listing : *listings) {
       const std::string path = folder + "/" + listing.slug + "/index.html";
       pages.push_back({"listing", [&site, &settings, &listing, listings] { return listing_view(site, listing, settings); }, path,
-                       listing_digest(path, listing.incidents)});
+                       listed.page(path, listing.incidents)});
     }
   }
   pages.push_back({"actions", [&site, &settings] { return actions_view(site, settings); }, "actions/index.html",
-                   listing_digest("actions/index.html", site.incidents)});
+                   listed.page("actions/index.html", site.incidents)});
   pages.push_back({"insights", [&site, &settings] { return insights_view(site, settings); }, "insights/index.html"});
   pages.push_back({"404", [&settings] { return page_view(settings, "", "Page not found"); }, "404.html"});
   pages.push_back({"search", [&settings] { return page_view(settings, "../", "Search"); }, "search/index.html"});
@@ -194,7 +212,8 @@ PageDigests render_site(const model::Site& site, const model::Settings& settings
   PageDigests digests = render_incident_pages(site, settings, theme, jobs, sink, earlier, out.paths(), diagnostics);
   // The other pages, on the pool too: the cause and listing pages of a large library are tens
   // of megabytes of HTML. Each page reports into its own sink, merged in page order.
-  std::vector<LibraryPage> pages = library_pages(site, settings);
+  const ListedDigests listed(site, jobs);
+  std::vector<LibraryPage> pages = library_pages(site, settings, listed);
   std::vector<PageRenderer> renderers(std::max(1u, jobs), PageRenderer(theme));
   std::vector<diag::Diagnostics> found(pages.size());
   std::vector<char> written(pages.size(), 0);  // not vector<bool>: its bits share words across threads
@@ -219,7 +238,7 @@ PageDigests render_site(const model::Site& site, const model::Settings& settings
   // Each service's JSON reads what its listing page reads: kept by the same digest.
   for (const auto& listing : listings_by(site, "service")) {
     const std::string path = "services/" + listing.slug + "/index.json";
-    const std::uint64_t digest = listing_digest(path, listing.incidents)();
+    const std::uint64_t digest = listed.page(path, listing.incidents)();
     if (kept_from(earlier, path, digest)) {
       out.paths().push_back(path);
     } else {

@@ -373,27 +373,27 @@ std::uint64_t incident_page_digest(const model::Site& site, const model::Analyze
   return digest.value();
 }
 
-ListedIncidentsDigest::ListedIncidentsDigest(std::string_view path) { digest_.add(path); }
-
-void ListedIncidentsDigest::add(const model::AnalyzedIncident& entry) {
+std::uint64_t listed_incident_digest(const model::AnalyzedIncident& entry) {
+  text::Digest digest;
   const model::Incident& incident = entry.incident;
-  const auto optional_number = [&](bool present, long value) { digest_.add(present ? 1 : 0).add(static_cast<std::uint64_t>(present ? value : 0)); };
-  digest_.add(incident.id).add(incident.title).add(incident.slug).add(incident.severity_label);
+  const auto optional_number = [&](bool present, long value) { digest.add(present ? 1 : 0).add(static_cast<std::uint64_t>(present ? value : 0)); };
+  digest.add(incident.id).add(incident.title).add(incident.slug).add(incident.severity_label);
   optional_number(incident.date.has_value(), incident.date ? (incident.date->year * 16L + incident.date->month) * 32 + incident.date->day : 0);
   optional_number(incident.severity.has_value(), incident.severity ? static_cast<long>(*incident.severity) : 0);
   optional_number(incident.duration_minutes.has_value(), incident.duration_minutes.value_or(0));
-  digest_.add(incident.services.size());
-  for (const auto& service : incident.services) digest_.add(service);
-  digest_.add(entry.causes.size());
+  digest.add(incident.services.size());
+  for (const auto& service : incident.services) digest.add(service);
+  digest.add(entry.causes.size());
   for (const auto& cause : entry.causes) {
-    digest_.add(cause.id).add(cause.title).add(cause.evidence).add(static_cast<std::uint64_t>(cause.line)).add(static_cast<std::uint64_t>(cause.source));
+    digest.add(cause.id).add(cause.title).add(cause.evidence).add(static_cast<std::uint64_t>(cause.line)).add(static_cast<std::uint64_t>(cause.source));
   }
-  digest_.add(entry.recurred_after_fixes.size());
-  for (const auto& id : entry.recurred_after_fixes) digest_.add(id);
-  digest_.add(incident.action_items.size());
+  digest.add(entry.recurred_after_fixes.size());
+  for (const auto& id : entry.recurred_after_fixes) digest.add(id);
+  digest.add(incident.action_items.size());
   for (const auto& item : incident.action_items) {
-    digest_.add(item.text).add(item.owner).add(static_cast<std::uint64_t>(item.status)).add(item.priority).add(item.due).add(static_cast<std::uint64_t>(item.line));
+    digest.add(item.text).add(item.owner).add(static_cast<std::uint64_t>(item.status)).add(item.priority).add(item.due).add(static_cast<std::uint64_t>(item.line));
   }
+  return digest.value();
 }
 
 View causes_index_view(const model::Site& site, const model::Settings& settings) {

@@ -65,23 +65,16 @@ View incident_view(const model::Site& site, const model::AnalyzedIncident& entry
 std::uint64_t incident_page_digest(const model::Site& site, const model::AnalyzedIncident& entry);
 
 // A digest of what a page that lists incidents (a cause's, a service's, the front page, the
-// action ledger) reads of them, added one by one in the page's order: each incident's id,
-// title, page, date, severity, duration and services, its causes with their evidence, the
-// causes it recurred after fixes for, and its action items. Aggregates such as a cause's
-// intervals or a service's recurring causes follow from those. Not the postmortem's bytes: an
-// edit elsewhere in it (a timeline entry, a paragraph) keeps these pages. A listing view that
-// reads another field must add it here; the incremental tests compare with a clean build.
-// Like incident_page_digest, it leaves out what the environment fingerprint covers (settings,
-// templates, pmkb itself).
-class ListedIncidentsDigest {
- public:
-  explicit ListedIncidentsDigest(std::string_view path);
-  void add(const model::AnalyzedIncident& entry);
-  std::uint64_t value() const { return digest_.value(); }
+// action ledger) reads of one of them: its id, title, page, date, severity, duration and
+// services, its causes with their evidence, the causes it recurred after fixes for, and its
+// action items. A listing page's digest is its path and the digests of its incidents, in the
+// page's order; aggregates such as a cause's intervals or a service's recurring causes follow
+// from those. Not the postmortem's bytes: an edit elsewhere in it (a timeline entry, a
+// paragraph) keeps these pages. A listing view that reads another field must add it here;
+// the incremental tests compare with a clean build. Like incident_page_digest, it leaves out
+// what the environment fingerprint covers (settings, templates, pmkb itself).
+std::uint64_t listed_incident_digest(const model::AnalyzedIncident& entry);
 
- private:
-  text::Digest digest_;
-};
 View causes_index_view(const model::Site& site, const model::Settings& settings);
 View cause_view(const model::Site& site, const model::CauseOccurrences& cause, const model::Settings& settings);
 
