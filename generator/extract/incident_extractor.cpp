@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <set>
 
@@ -868,31 +869,63 @@ class Extractor {
   }
 
   void lint_text() {
-    int placeholders = 0;
-    bool blame_reported = false;
-    std::set<int> reported;
+    // The lines outside code blocks, lower-cased once as one text, '\n' after each: each phrase
+    // below is looked for in it with memmem, not line by line.
+    std::vector<const markdown::TextLine*> lines;
+    std::vector<std::size_t> starts;
+    std::string joined;
     for (const auto& block : doc_.blocks) {
       if (block.kind == markdown::BlockKind::Code) continue;
       for (const auto& line : block.lines) {
-        const std::string lower = text::to_lower(line.text);
-        const bool placeholder = lower.find("yyyy-mm-dd") != std::string::npos || lower.find("[hh:mm") != std::string::npos ||
-                                 lower.find("<fill") != std::string::npos || lower.find("team/individual") != std::string::npos ||
-                                 text::trim(lower) == "tba" || text::trim(lower) == "tbd";
-        if (placeholder) last_placeholder_line_ = line.line;
-        if (placeholder && placeholders++ < 3 && reported.insert(line.line).second) {
-          warn("unfilled-placeholder", line.line, "template placeholder \"" + text::truncate_utf8(text::trim(line.text), 60) +
-               "\" is not filled in; replace it or delete the line");
-        }
-        for (std::string_view phrase : {"human error", "forgot to", "was careless", "carelessness", "negligen", "should have known",
-                                        "fault of", "to blame", "blamed"}) {
-          if (blame_reported) break;  // once per document
-          if (lower.find(phrase) != std::string::npos) {
-            blame_reported = true;
-            warn("blame-language", line.line, "\"" + std::string(phrase) +
-                 "\" reads as blame; describe what made the action possible instead (blameless postmortems)", diag::Level::Info);
-          }
-        }
+        lines.push_back(&line);
+        starts.push_back(joined.size());
+        joined += line.text;
+        joined += '\n';
       }
+    }
+    const std::string lower = text::to_lower(joined);  // the same length
+    const auto line_at = [&](std::size_t offset) {
+      return static_cast<std::size_t>(std::upper_bound(starts.begin(), starts.end(), offset) - starts.begin()) - 1;
+    };
+    const auto first_at = [&](std::string_view phrase, std::size_t from) -> std::size_t {
+      if (from >= lower.size()) return std::string::npos;
+      const void* found = ::memmem(lower.data() + from, lower.size() - from, phrase.data(), phrase.size());
+      return found ? static_cast<std::size_t>(static_cast<const char*>(found) - lower.data()) : std::string::npos;
+    };
+    std::vector<char> placeholder(lines.size(), 0);
+    for (std::string_view phrase : {"yyyy-mm-dd", "[hh:mm", "<fill", "team/individual"}) {
+      for (std::size_t at = first_at(phrase, 0); at != std::string::npos;) {
+        const std::size_t i = line_at(at);
+        placeholder[i] = 1;
+        at = i + 1 < starts.size() ? first_at(phrase, starts[i + 1]) : std::string::npos;  // on from the next line
+      }
+    }
+    int placeholders = 0;
+    std::set<int> reported;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      const std::string_view text_lower = std::string_view(lower).substr(starts[i], lines[i]->text.size());
+      if (!placeholder[i] && text::trim(text_lower) != "tba" && text::trim(text_lower) != "tbd") continue;
+      last_placeholder_line_ = lines[i]->line;
+      if (placeholders++ < 3 && reported.insert(lines[i]->line).second) {
+        warn("unfilled-placeholder", lines[i]->line, "template placeholder \"" + text::truncate_utf8(text::trim(lines[i]->text), 60) +
+             "\" is not filled in; replace it or delete the line");
+      }
+    }
+    // Blame: once per document, at the first line with one of the phrases (the first phrase
+    // of the list, when a line has several).
+    std::size_t blame_line = lines.size();
+    std::string_view blame_phrase;
+    for (std::string_view phrase : {"human error", "forgot to", "was careless", "carelessness", "negligen", "should have known",
+                                    "fault of", "to blame", "blamed"}) {
+      const std::size_t at = first_at(phrase, 0);
+      if (at != std::string::npos && line_at(at) < blame_line) {
+        blame_line = line_at(at);
+        blame_phrase = phrase;
+      }
+    }
+    if (blame_line < lines.size()) {
+      warn("blame-language", lines[blame_line]->line, "\"" + std::string(blame_phrase) +
+           "\" reads as blame; describe what made the action possible instead (blameless postmortems)", diag::Level::Info);
     }
     if (placeholders > 3) {
       warn("unfilled-placeholder", last_placeholder_line_, std::to_string(placeholders - 3) +

@@ -186,6 +186,24 @@ TEST_CASE("extract: blame language is noted", "[extract]") {
   CHECK(r.line_of("blame-language") == 3);
 }
 
+TEST_CASE("extract: blame is noted once, at its first line; placeholders line by line, not in code", "[extract]") {
+  const auto r = test::extract_text(
+      "# X\n\nNobody was to blame for the deploy.\n\nLater someone forgot to page, a HUMAN ERROR.\n\n"
+      "```\nDate: YYYY-MM-DD\n```\n\n- Owner: <fill me>\n- Due: YYYY-MM-DD and again YYYY-MM-DD\n- TBA\n"
+      "- Review: [HH:MM UTC]\n- Sign-off: Team/Individual\n");
+  std::vector<std::pair<int, std::string>> blame;
+  std::vector<int> placeholders;
+  for (const auto& d : r.diagnostics.all()) {
+    if (d.rule == "blame-language") blame.emplace_back(d.where.line, d.message);
+    if (d.rule == "unfilled-placeholder") placeholders.push_back(d.where.line);
+  }
+  REQUIRE(blame.size() == 1);
+  CHECK(blame[0].first == 3);
+  CHECK(blame[0].second.find("\"to blame\"") != std::string::npos);
+  // Three lines reported (the code block's is not), then one for the two more.
+  CHECK(placeholders == std::vector<int>{11, 12, 13, 15});
+}
+
 TEST_CASE("extract: front matter that contradicts the body wins, with a warning", "[extract]") {
   const auto r = test::extract_text("---\nseverity: SEV1\n---\n# X\n\n**Severity:** minor\n");
   REQUIRE(r.incident);
