@@ -15,7 +15,8 @@
 namespace pmkb::render {
 
 // What each incident page, and each page that lists incidents, was rendered from
-// (incident_page_digest, ListedIncidentsDigest), by its path.
+// (incident_page_digest, and a listing page's path with listed_incident_digest of each incident
+// it lists), by its path.
 using PageDigests = std::map<std::string, std::uint64_t, std::less<>>;
 
 // The pages of an earlier build, made with the same settings, theme and pmkb. A page whose
