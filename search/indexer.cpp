@@ -158,11 +158,8 @@ Xapian::WritableDatabase open_for_update(const std::filesystem::path& db_dir, co
           if (entry.is_regular_file() && entry.path().filename() != "flintlock") fs::copy_file(entry.path(), db_dir / entry.path().filename());
         }
         Xapian::WritableDatabase db(db_dir.string(), Xapian::DB_OPEN | kFlags);
-        std::map<Xapian::docid, std::string> hashes;
-        for (auto it = db.valuestream_begin(schema::kContentHashSlot); it != db.valuestream_end(schema::kContentHashSlot); ++it) {
-          hashes.emplace(it.get_docid(), *it);
-        }
-        for (auto& [docid, id] : schema::ids_by_docid(db)) existing[std::move(id)] = {docid, hashes[docid]};
+        std::map<Xapian::docid, std::string> hashes = schema::values_by_docid(db, schema::kContentHashSlot);
+        for (auto& [docid, id] : schema::values_by_docid(db, schema::kIdSlot)) existing[std::move(id)] = {docid, hashes[docid]};
         return db;
       }
     } catch (const Xapian::Error&) {

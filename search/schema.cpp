@@ -15,10 +15,10 @@ Xapian::Stem stemmer_for(std::string_view language) {
   return Xapian::Stem("english");
 }
 
-std::map<Xapian::docid, std::string> ids_by_docid(const Xapian::Database& db) {
-  std::map<Xapian::docid, std::string> ids;
-  for (auto it = db.valuestream_begin(kIdSlot); it != db.valuestream_end(kIdSlot); ++it) ids.emplace(it.get_docid(), *it);
-  return ids;
+std::map<Xapian::docid, std::string> values_by_docid(const Xapian::Database& db, Xapian::valueno slot) {
+  std::map<Xapian::docid, std::string> values;
+  for (auto it = db.valuestream_begin(slot); it != db.valuestream_end(slot); ++it) values.emplace(it.get_docid(), *it);
+  return values;
 }
 
 }  // namespace pmkb::search::schema

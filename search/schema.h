@@ -36,7 +36,7 @@ inline constexpr Xapian::valueno kDurationSlot = 1;       // sortable_serialise(
 inline constexpr Xapian::valueno kSeverityRankSlot = 2;   // sortable_serialise(1..4); absent when unknown
 inline constexpr Xapian::valueno kFacetSlot = 3;          // "severity=sev1\nservice=redis\ncause=...\nyear=2024", for facet counts
 inline constexpr Xapian::valueno kContentHashSlot = 4;    // digest of what the document is made from: unchanged ones are not re-indexed
-inline constexpr Xapian::valueno kIdSlot = 5;             // the unique id again, as the "Q" term has it, for ids_by_docid()
+inline constexpr Xapian::valueno kIdSlot = 5;             // the unique id again, as the "Q" term has it, read in one pass
 
 // Database metadata key: the identity of the pmkb binary that wrote the index; an index
 // written by another one is rebuilt from scratch rather than updated.
@@ -58,8 +58,9 @@ inline constexpr double kCoordinationBoost = 1.0;
 // Stemming language for an ISO 639-1 code ("en", "de", ...); English when unknown.
 Xapian::Stem stemmer_for(std::string_view language);
 
-// Every document's unique id (kIdSlot), by docid: one pass over the slot's value stream,
-// where looking up each "Q" term's posting list reads a B-tree path per document.
-std::map<Xapian::docid, std::string> ids_by_docid(const Xapian::Database& db);
+// Every document's value in `slot`, by docid: one pass over the slot's value stream. For the
+// ids (kIdSlot), this replaces looking up each "Q" term's posting list, a B-tree path per
+// document.
+std::map<Xapian::docid, std::string> values_by_docid(const Xapian::Database& db, Xapian::valueno slot);
 
 }  // namespace pmkb::search::schema

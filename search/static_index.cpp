@@ -172,7 +172,7 @@ Json word_synonyms(const Xapian::Database& db, const std::map<std::string, TermD
 // docid with no document.
 std::vector<int> document_numbers(const Xapian::Database& db) {
   std::vector<std::pair<std::string, Xapian::docid>> by_id;
-  for (auto& [docid, id] : schema::ids_by_docid(db)) by_id.emplace_back(std::move(id), docid);
+  for (auto& [docid, id] : schema::values_by_docid(db, schema::kIdSlot)) by_id.emplace_back(std::move(id), docid);
   std::sort(by_id.begin(), by_id.end());
   std::vector<int> number(db.get_lastdocid() + 1, 0);
   int next = 0;
@@ -191,15 +191,6 @@ std::vector<Xapian::termcount> document_lengths(const Xapian::Database& db) {
   return lengths;
 }
 
-// The content digests of a database's documents (schema::kContentHashSlot), by docid.
-std::map<Xapian::docid, std::string> content_digests(const Xapian::Database& db) {
-  std::map<Xapian::docid, std::string> digests;
-  for (auto it = db.valuestream_begin(schema::kContentHashSlot); it != db.valuestream_end(schema::kContentHashSlot); ++it) {
-    digests.emplace(it.get_docid(), *it);
-  }
-  return digests;
-}
-
 // The docs/ files that `earlier` can keep, by document number (`number`, as
 // document_numbers() gives): document n has the same content digest now as then.
 std::vector<char> unchanged_docs(const Xapian::Database& db, const std::vector<int>& number, const EarlierStaticIndex& earlier) {
@@ -207,7 +198,7 @@ std::vector<char> unchanged_docs(const Xapian::Database& db, const std::vector<i
   std::vector<std::string> before(number.size() + 1);
   try {
     const Xapian::Database previous(earlier.db_dir.string());
-    const std::map<Xapian::docid, std::string> digests = content_digests(previous);
+    const std::map<Xapian::docid, std::string> digests = schema::values_by_docid(previous, schema::kContentHashSlot);
     const std::vector<int> previous_number = document_numbers(previous);
     for (const auto& [docid, digest] : digests) {
       const int n = docid < previous_number.size() ? previous_number[docid] : 0;
@@ -217,7 +208,7 @@ std::vector<char> unchanged_docs(const Xapian::Database& db, const std::vector<i
     return {};  // no earlier index to compare with: every file is made
   }
   std::vector<char> same(before.size(), 0);
-  for (const auto& [docid, digest] : content_digests(db)) {
+  for (const auto& [docid, digest] : schema::values_by_docid(db, schema::kContentHashSlot)) {
     const int n = docid < number.size() ? number[docid] : 0;
     const auto at = static_cast<std::size_t>(n);
     if (n > 0 && at < same.size()) same[at] = !digest.empty() && digest == before[at];

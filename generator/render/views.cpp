@@ -218,10 +218,6 @@ std::string format_duration(int minutes) {
   return out;
 }
 
-namespace {
-
-}  // namespace
-
 std::optional<std::string> linked_page(const model::Site& site, const model::PostmortemLink& link) {
   const auto it = site.by_source.find(link.target);
   if (it == site.by_source.end()) return std::nullopt;
