@@ -5,18 +5,20 @@
 #include "parallel/parallel.h"
 #include "search/document_text.h"
 #include "search/schema.h"
+#include "search/stem_cache.h"
 
 namespace pmkb::search {
 
 Xapian::WritableDatabase gist_database(const std::vector<model::Incident>& incidents, GistWords words, unsigned jobs) {
   const Xapian::SimpleStopper stopper(stopwords().begin(), stopwords().end());  // read-only: shared by the threads
-  const auto make = [&](const model::Incident& incident) {
+  std::vector<StemCache> stems(std::max(1u, jobs));  // one per thread
+  const auto make = [&](const model::Incident& incident, StemCache& stem_cache) {
     Xapian::TermGenerator generator;
     generator.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
     if (words == GistWords::Stemmed) {
       generator.set_stopper(&stopper);
       generator.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL);
-      generator.set_stemmer(schema::stemmer_for(incident.language));
+      generator.set_stemmer(stem_cache.stemmer_for(incident.language));
     } else {
       generator.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
     }
@@ -33,10 +35,9 @@ Xapian::WritableDatabase gist_database(const std::vector<model::Incident>& incid
   Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
   constexpr std::size_t kChunk = 1024;
   for (std::size_t begin = 0; begin < incidents.size(); begin += kChunk) {
-    const std::size_t count = std::min(kChunk, incidents.size() - begin);
-    for (const auto& doc : parallel::map_indexes(count, jobs, [&](std::size_t i) { return make(incidents[begin + i]); })) {
-      db.add_document(doc);
-    }
+    std::vector<Xapian::Document> docs(std::min(kChunk, incidents.size() - begin));
+    parallel::for_each_index_by_worker(docs.size(), jobs, [&](std::size_t worker, std::size_t i) { docs[i] = make(incidents[begin + i], stems[worker]); });
+    for (const auto& doc : docs) db.add_document(doc);
   }
   return db;
 }

@@ -14,6 +14,7 @@
 #include "search/document_text.h"
 #include "search/gist_database.h"
 #include "search/schema.h"
+#include "search/stem_cache.h"
 #include "search/synonyms.h"
 #include "text/digest.h"
 #include "text/text.h"
@@ -27,9 +28,9 @@ namespace {
 // Field-prefixed copies ("title:", "rootcause:") carry positions only for the short title.
 class Generator {
  public:
-  Generator(Xapian::Document& doc, const std::string& language) {
+  Generator(Xapian::Document& doc, const Xapian::Stem& stemmer) {
     generator_.set_document(doc);
-    generator_.set_stemmer(schema::stemmer_for(language));
+    generator_.set_stemmer(stemmer);
     generator_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
     generator_.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
   }
@@ -85,12 +86,12 @@ std::string document_key(const model::AnalyzedIncident& entry, std::uint64_t env
   return digest.hex();
 }
 
-IndexedDocument make_document(const model::AnalyzedIncident& entry, std::string key) {
+IndexedDocument make_document(const model::AnalyzedIncident& entry, std::string key, StemCache& stems) {
   const model::Incident& incident = entry.incident;
   const DocumentText text = document_text(incident);
   IndexedDocument out;
   Xapian::Document& doc = out.document;
-  Generator generator(doc, incident.language);
+  Generator generator(doc, stems.stemmer_for(incident.language));
   generator.strong(incident.title, schema::kTitleWeight, schema::kTitle, true);
   generator.strong(text.root_cause, schema::kRootCauseWeight, schema::kRootCause, false);
   generator.strong(text.summary, schema::kSummaryWeight, schema::kSummary, false);
@@ -209,15 +210,16 @@ void write_incidents(Xapian::WritableDatabase& db, const model::Site& site, std:
                      std::uint64_t environment, unsigned jobs, IndexUpdate& update, std::set<std::string_view>& present) {
   constexpr std::size_t kBatch = 256;
   using Batch = std::vector<std::optional<IndexedDocument>>;
+  std::vector<StemCache> stems(std::max(1u, jobs));  // one per term-generating thread, kept from batch to batch
   const auto generate = [&](std::size_t first) {
-    const std::size_t count = std::min(kBatch, end - first);
-    return parallel::map_indexes(count, jobs, [&, first](std::size_t i) {
+    Batch batch(std::min(kBatch, end - first));
+    parallel::for_each_index_by_worker(batch.size(), jobs, [&, first](std::size_t worker, std::size_t i) {
       const model::AnalyzedIncident& entry = site.incidents[first + i];
       std::string key = document_key(entry, environment);
       const auto it = existing.find(entry.incident.id);
-      if (it != existing.end() && it->second.second == key) return std::optional<IndexedDocument>();
-      return std::optional(make_document(entry, std::move(key)));
+      if (it == existing.end() || it->second.second != key) batch[i] = make_document(entry, std::move(key), stems[worker]);
     });
+    return batch;
   };
   std::future<Batch> next;
   if (begin < end) next = std::async(std::launch::async, generate, begin);
