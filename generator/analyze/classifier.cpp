@@ -106,17 +106,17 @@ std::size_t lead_of(std::string_view word) {
 }
 
 // Filters in front of the word tables, so that most words of a sentence are ruled out without
-// being hashed. Exact words: the first two bytes of the keys (one-byte keys apart). Prefixes:
-// for each first two bytes, the lengths of the prefixes that start with them, so that a word
-// is looked up at those lengths only. A prefix shorter than two bytes or longer than 31 is
-// tried on every word.
+// being hashed. Exact words: for each first two bytes, the lengths of the keys that start with
+// them (31 standing for 31 or more; one-byte keys apart). Prefixes: for each first two bytes,
+// the lengths of the prefixes that start with them, so that a word is looked up at those
+// lengths only. A prefix shorter than two bytes or longer than 31 is tried on every word.
 class LeadFilter {
  public:
-  LeadFilter() : exact_(65536, false), prefix_lengths_(65536, 0) {}
+  LeadFilter() : exact_lengths_(65536, 0), prefix_lengths_(65536, 0) {}
 
   void add_exact(std::string_view key) {
     if (key.size() == 1) one_byte_.push_back(key[0]);
-    else if (key.size() >= 2) exact_[lead_of(key)] = true;
+    else if (key.size() >= 2) exact_lengths_[lead_of(key)] |= length_bit(key.size());
   }
   void add_prefix(std::string_view prefix) {
     if (prefix.size() < 2 || prefix.size() > 31) always_.push_back(prefix.size());
@@ -129,7 +129,7 @@ class LeadFilter {
 
   bool may_be_exact(std::string_view word) const {
     if (word.size() == 1) return std::find(one_byte_.begin(), one_byte_.end(), word[0]) != one_byte_.end();
-    return word.size() >= 2 && exact_[lead_of(word)];
+    return word.size() >= 2 && (exact_lengths_[lead_of(word)] & length_bit(word.size())) != 0;
   }
   // Calls try_length(n) for each prefix length n, at most the word's size, worth a lookup.
   template <class Try>
@@ -146,7 +146,9 @@ class LeadFilter {
   }
 
  private:
-  std::vector<bool> exact_;
+  static std::uint32_t length_bit(std::size_t length) { return std::uint32_t{1} << std::min<std::size_t>(length, 31); }
+
+  std::vector<std::uint32_t> exact_lengths_;
   std::vector<char> one_byte_;
   std::vector<std::uint32_t> prefix_lengths_;
   std::vector<std::size_t> always_;

@@ -1,6 +1,7 @@
 #include "extract/dates.h"
 
 #include <array>
+#include <cstdint>
 #include <cctype>
 #include <cmath>
 #include <algorithm>
@@ -48,12 +49,25 @@ constexpr std::array<MonthName, 44> kMonths = {{
     {"enero", 1}, {"febrero", 2}, {"marzo", 3}, {"abril", 4}, {"mayo", 5}, {"junio", 6}, {"julio", 7}}};
 
 // Month name at `i` (whole word, optional trailing '.'); advances `i`.
+// kMonthLengths[c]: bit n is set when some name in kMonths starts with the (lower-case) byte
+// c and is n bytes long. Most words are ruled out by their first letter and length.
+constexpr std::array<std::uint16_t, 256> kMonthLengths = [] {
+  std::array<std::uint16_t, 256> lengths{};
+  for (const auto& m : kMonths) lengths[static_cast<unsigned char>(m.name[0])] |= static_cast<std::uint16_t>(1u << m.name.size());
+  return lengths;
+}();
+
+// The kMonthLengths entry for a word starting with `c`: none when no month name does.
+std::uint16_t month_lengths(char c) { return kMonthLengths[static_cast<unsigned char>(text::ascii_lower(static_cast<unsigned char>(c)))]; }
+
 std::optional<int> read_month(std::string_view s, std::size_t& i) {
   if (i >= s.size() || !is_alpha(s[i]) || !word_start(s, i)) return std::nullopt;
+  const std::uint16_t lengths = month_lengths(s[i]);
+  if (lengths == 0) return std::nullopt;
   std::size_t end = i;
   while (end < s.size() && (is_alpha(s[end]) || static_cast<unsigned char>(s[end]) >= 0x80)) ++end;
   constexpr std::size_t kLongest = 9;  // "september"; most words are longer or start elsewhere
-  if (end - i > kLongest) return std::nullopt;
+  if (end - i > kLongest || (lengths & (1u << (end - i))) == 0) return std::nullopt;
   const std::string word = text::to_lower(s.substr(i, end - i));  // short: no allocation
   for (const auto& m : kMonths) {
     if (word == m.name) {
@@ -380,10 +394,11 @@ std::optional<double> duration_component(std::string_view s, std::size_t& i) {
 }  // namespace
 
 std::optional<DateHit> find_date(std::string_view text, DayOrder order, std::optional<int> default_year, std::size_t from) {
-  // Every date format holds a digit, so no date starts after the last one.
-  std::size_t end = text.size();
-  while (end > from && !is_digit(text[end - 1])) --end;
-  for (std::size_t i = from; i < end; ++i) {
+  for (std::size_t i = from; i < text.size(); ++i) {
+    // Only a digit or a month name's first letter can start a date, and only at a word's start.
+    const char c = text[i];
+    if (!is_digit(c) && !(is_alpha(c) && month_lengths(c) != 0)) continue;
+    if (!word_start(text, i)) continue;
     if (auto hit = date_at(text, i, order, default_year)) return hit;
   }
   return std::nullopt;
@@ -409,8 +424,7 @@ std::optional<StampHit> find_leading_stamp(std::string_view text, DayOrder order
   // Status-page updates: "Update 27.08.2022 10:00", "UPDATE #2 - 14:05", "Resolved - 10:30".
   for (std::string_view word : {"update", "aktualisierung", "nachtrag", "edit", "resolved", "monitoring", "identified",
                                 "investigating", "mitigated"}) {
-    const std::string head = text::to_lower(text.substr(i, word.size()));
-    if (head == word && i + word.size() < text.size() && !text::is_ascii_alpha(static_cast<unsigned char>(text[i + word.size()]))) {
+    if (text::starts_with_ascii_nocase(text.substr(i), word) && i + word.size() < text.size() && !text::is_ascii_alpha(static_cast<unsigned char>(text[i + word.size()]))) {
       std::size_t j = i + word.size();
       while (j < text.size() && std::string_view(" #:-â	").find(text[j]) != std::string_view::npos) ++j;
       while (j < text.size() && text::is_ascii_digit(static_cast<unsigned char>(text[j])) && j + 1 < text.size() &&
@@ -422,7 +436,7 @@ std::optional<StampHit> find_leading_stamp(std::string_view text, DayOrder order
   }
   // "At 3:15 PM", "On June 8", "Around 10:00", "approx. 14:05", "ca. 18:30".
   for (std::string_view word : {"at ", "on ", "around ", "about ", "approx. ", "approximately ", "ca. ", "~"}) {
-    if (text::to_lower(text.substr(i, word.size())) == word) {
+    if (text::starts_with_ascii_nocase(text.substr(i), word)) {
       i += word.size();
       while (i < text.size() && text[i] == ' ') ++i;
       break;
@@ -490,7 +504,7 @@ std::optional<StampHit> find_leading_stamp(std::string_view text, DayOrder order
     std::size_t j = i;
     if (j < text.size() && text[j] == ',') ++j;
     skip_spaces(text, j);
-    if (text::to_lower(text.substr(j, 3)) == "on ") j += 3;
+    if (text::starts_with_ascii_nocase(text.substr(j), "on ")) j += 3;
     if (auto trailing = date_at(text, j, order, default_year)) {
       stamp.date = trailing;
       i = trailing->pos + trailing->length;
@@ -530,7 +544,7 @@ std::optional<std::pair<TimeHit, TimeHit>> find_time_window(std::string_view tex
     skip_spaces(text, i);
     bool joined = false;
     // "between 12:17 and 12:30"
-    const bool between = first->pos == 0 || (first->pos >= 8 && text::to_lower(text.substr(first->pos - 8, 8)) == "between ");
+    const bool between = first->pos == 0 || (first->pos >= 8 && text::starts_with_ascii_nocase(text.substr(first->pos - 8), "between "));
     for (std::string_view joiner : {"-", "\xE2\x80\x93", "\xE2\x80\x94", "to ", "until ", "till ", "bis ", "\xE3\x80\x9C", "~", "and "}) {
       if (joiner == "and " && !between) continue;
       if (text.substr(i).starts_with(joiner)) {

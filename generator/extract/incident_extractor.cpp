@@ -31,6 +31,12 @@ std::string detect_language(std::string_view text) {
   std::size_t cjk = 0;
   std::size_t letters = 0;
   for (std::size_t i = 0; i < text.size() && letters < 20000;) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x80) {  // most of most postmortems: no decoding
+      letters += text::is_ascii_alnum(byte) ? 1 : 0;
+      ++i;
+      continue;
+    }
     const char32_t cp = text::next_code_point(text, i);
     if (text::is_cjk(cp)) ++cjk;
     if (text::is_letter_or_digit(cp)) ++letters;

@@ -24,6 +24,14 @@ std::string_view trim(std::string_view s);
 std::string to_lower(std::string_view s);
 std::vector<std::string> split(std::string_view s, char separator);
 bool starts_with_word(std::string_view text, std::string_view word);  // case-sensitive, then a non-letter
+// Whether `text` begins with `lower_word` (lower-case ASCII) in any ASCII case.
+constexpr bool starts_with_ascii_nocase(std::string_view text, std::string_view lower_word) {
+  if (text.size() < lower_word.size()) return false;
+  for (std::size_t i = 0; i < lower_word.size(); ++i) {
+    if (ascii_lower(static_cast<unsigned char>(text[i])) != lower_word[i]) return false;
+  }
+  return true;
+}
 
 // Decodes the UTF-8 code point at `i` and advances `i`; invalid bytes decode as U+FFFD.
 char32_t next_code_point(std::string_view s, std::size_t& i);
