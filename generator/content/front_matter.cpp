@@ -209,8 +209,47 @@ bool find_swallowed(const YAML::Node& node, int depth, int& budget, YAML::Mark& 
   return false;
 }
 
-std::optional<YAML::Mark> unclosed_quote(const std::string& text) {
+// Sets `last` to the scalar of `node` that starts last in the text. False when the node is
+// too large or deep to look through.
+bool find_last_scalar(const YAML::Node& node, int depth, int& budget, YAML::Mark& last) {
+  if (depth > kMaxDepth || --budget < 0) return false;
+  if (node.IsScalar()) {
+    if (node.Mark().pos > last.pos) last = node.Mark();
+    return true;
+  }
+  if (node.IsSequence()) {
+    for (const auto& item : node) {
+      if (!find_last_scalar(item, depth + 1, budget, last)) return false;
+    }
+  } else if (node.IsMap()) {
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      if (!find_last_scalar(it->first, depth + 1, budget, last) || !find_last_scalar(it->second, depth + 1, budget, last)) return false;
+    }
+  }
+  return true;
+}
+
+// Whether the scalar at `pos` of `text` is not quoted, or its quote closes before the text ends.
+bool quote_closes(std::string_view text, std::size_t pos) {
+  const char quote = text[pos];
+  if (quote != '"' && quote != '\'') return true;
+  for (std::size_t i = pos + 1; i < text.size(); ++i) {
+    if (quote == '"' && text[i] == '\\') ++i;  // an escape: the next character is not the end
+    else if (quote == '\'' && text[i] == '\'' && i + 1 < text.size() && text[i + 1] == '\'') ++i;  // '' is a quote
+    else if (text[i] == quote) return true;
+  }
+  return false;
+}
+
+std::optional<YAML::Mark> unclosed_quote(const std::string& text, const YAML::Node& root) {
   if (text.find_first_of("\"'") == std::string::npos) return std::nullopt;
+  // An unclosed quote reads on to the end of the text, so its value is the last scalar: when
+  // that one is not quoted, or its quote closes, there is none, and no second parse is needed.
+  YAML::Mark last = YAML::Mark::null_mark();
+  int scalars = kMaxNodes;
+  if (find_last_scalar(root, 0, scalars, last) && (last.pos < 0 || quote_closes(text, static_cast<std::size_t>(last.pos)))) {
+    return std::nullopt;
+  }
   try {
     const YAML::Node probe = YAML::Load(text + "\n" + std::string(kEndKey) + ": 1\n");
     if (!probe.IsMap() || probe[std::string(kEndKey)]) return std::nullopt;
@@ -236,7 +275,7 @@ void parse_yaml(const Block& block, FrontMatter& out, const SourceFile& source,
                          "invalid-front-matter");
       return;
     }
-    if (const auto at = unclosed_quote(block.text)) {
+    if (const auto at = unclosed_quote(block.text, root)) {
       diagnostics.report(diag::Level::Error, {source.display_path, block.first_line + at->line, at->column + 1},
                          "invalid YAML front matter: this quoted value is never closed, so the rest of the front "
                          "matter would be read into it; the file is read without its front matter until this is "

@@ -265,8 +265,11 @@ std::string Section::text() const {
   for (const Unit& unit : units) {
     if (unit.kind == BlockKind::Code || unit.kind == BlockKind::Html) continue;
     const std::string_view t = text::trim(unit.text);
-    const std::string lower = text::to_lower(t);
-    if (t.empty() || lower == "tba" || lower == "tbd" || lower == "n/a") continue;
+    if (t.empty()) continue;
+    if (t.size() == 3) {
+      const std::string lower = text::to_lower(t);
+      if (lower == "tba" || lower == "tbd" || lower == "n/a") continue;
+    }
     // Lines of one paragraph are one piece of prose; a new block starts a new line.
     const bool same_paragraph = unit.kind == BlockKind::Paragraph && unit.block == previous;
     if (!out.empty()) out += same_paragraph ? ' ' : '\n';

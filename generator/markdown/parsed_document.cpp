@@ -307,8 +307,7 @@ std::string unescape_amp(std::string_view value) {
 int drop_unsafe_urls(std::string& html, std::vector<std::string>& dropped_relative) {
   int dropped = 0;
   for (std::string_view attribute : {" href=\"", " src=\""}) {
-    std::string out;
-    out.reserve(html.size());
+    std::string out;  // made only when a link is dropped
     std::size_t copied = 0;
     std::size_t pos = 0;
     while ((pos = html.find(attribute, pos)) != std::string::npos) {
@@ -320,6 +319,7 @@ int drop_unsafe_urls(std::string& html, std::vector<std::string>& dropped_relati
       if (unsafe || is_relative_file_link(unescaped)) {
         if (unsafe) ++dropped;
         else dropped_relative.push_back(unescaped);
+        if (out.empty()) out.reserve(html.size());
         out.append(html, copied, start - copied);
         out += '#';
         copied = end;

@@ -63,6 +63,20 @@ TEST_CASE("front matter: a quoted value that is never closed is an error at its 
   CHECK(fine.all().empty());
 }
 
+TEST_CASE("front matter: an unclosed quote is found whatever precedes it, and escapes do not close it", "[content]") {
+  const auto error_at = [](const std::string& yaml) {
+    diag::Diagnostics d;
+    split("---\n" + yaml + "---\nbody\n", d);
+    if (d.all().empty()) return 0;
+    return d.all().size() == 1 && d.all()[0].rule == "invalid-front-matter" ? d.all()[0].where.line : -1;
+  };
+  CHECK(error_at("title: \"closed\"\nnote: 'never ''closed''\nseverity: SEV2\n") == 3);
+  CHECK(error_at("title: \"an escaped \\\" does not close it\nseverity: SEV2\n") == 2);
+  CHECK(error_at("services:\n  - api\n  - \"never closed\nseverity: SEV2\n") == 4);
+  // The last value is quoted and closed, with escapes inside: nothing to report.
+  CHECK(error_at("title: x\nnote: 'it''s'\nquote: \"say \\\"hi\\\"\"\n") == 0);
+}
+
 TEST_CASE("front matter: TOML between +++ lines", "[content]") {
   diag::Diagnostics d;
   const auto doc = split("+++\ntitle = \"crates.io outage\"\ndate = 2023-07-05\n[extra]\nteam = \"infra\"\n+++\nbody\n", d);
