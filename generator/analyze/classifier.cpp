@@ -77,8 +77,10 @@ bool has_unspaced_script(std::string_view text) {
 }
 
 bool word_matches(const std::string& pattern, std::string_view word) {
-  if (!pattern.empty() && pattern.back() == '*') return word.substr(0, pattern.size() - 1) == std::string_view(pattern).substr(0, pattern.size() - 1);
-  return word == pattern;
+  const bool prefix = !pattern.empty() && pattern.back() == '*';
+  const std::string_view head = prefix ? std::string_view(pattern).substr(0, pattern.size() - 1) : std::string_view(pattern);
+  if (!head.empty() && (word.empty() || word[0] != head[0])) return false;  // most words differ at once
+  return prefix ? word.starts_with(head) : word == head;
 }
 
 struct StringHash {
@@ -101,18 +103,27 @@ struct Term {
 };
 
 // The first two bytes of a word, as an index into 65,536 entries.
-std::size_t lead_of(std::string_view word) {
+std::size_t two_byte_lead(std::string_view word) {
   return static_cast<std::size_t>(static_cast<unsigned char>(word[0])) << 8 | static_cast<unsigned char>(word[1]);
 }
 
+// The first three bytes of a word (two when it has only two), hashed to an index into 65,536
+// entries: words that start alike share an entry, and a few others do too, which only lets
+// more words through the filter below.
+std::size_t lead_of(std::string_view word) {
+  std::uint32_t lead = static_cast<std::uint32_t>(two_byte_lead(word));
+  if (word.size() >= 3) lead = (lead << 8 | static_cast<unsigned char>(word[2])) | std::uint32_t{1} << 24;
+  return (lead * 2654435761u) >> 16;
+}
+
 // Filters in front of the word tables, so that most words of a sentence are ruled out without
-// being hashed. Exact words: for each first two bytes, the lengths of the keys that start with
-// them (31 standing for 31 or more; one-byte keys apart). Prefixes: for each first two bytes,
-// the lengths of the prefixes that start with them, so that a word is looked up at those
-// lengths only. A prefix shorter than two bytes or longer than 31 is tried on every word.
+// being hashed. Exact words: for each lead (lead_of), the lengths of the keys with it (31
+// standing for 31 or more; one-byte keys apart). Prefixes: for each lead, the lengths of the
+// prefixes with it, so that a word is looked up at those lengths only; two-byte prefixes by
+// their two bytes. A prefix shorter than two bytes or longer than 31 is tried on every word.
 class LeadFilter {
  public:
-  LeadFilter() : exact_lengths_(65536, 0), prefix_lengths_(65536, 0) {}
+  LeadFilter() : exact_lengths_(65536, 0), prefix_lengths_(65536, 0), two_byte_prefixes_(65536, false) {}
 
   void add_exact(std::string_view key) {
     if (key.size() == 1) one_byte_.push_back(key[0]);
@@ -120,6 +131,7 @@ class LeadFilter {
   }
   void add_prefix(std::string_view prefix) {
     if (prefix.size() < 2 || prefix.size() > 31) always_.push_back(prefix.size());
+    else if (prefix.size() == 2) two_byte_prefixes_[two_byte_lead(prefix)] = true;
     else prefix_lengths_[lead_of(prefix)] |= std::uint32_t{1} << prefix.size();
   }
   void finish() {
@@ -138,6 +150,8 @@ class LeadFilter {
       if (length <= word.size()) try_length(length);
     }
     if (word.size() < 2) return;
+    if (two_byte_prefixes_[two_byte_lead(word)]) try_length(2);
+    if (word.size() < 3) return;
     for (std::uint32_t mask = prefix_lengths_[lead_of(word)]; mask != 0; mask &= mask - 1) {
       const auto length = static_cast<std::size_t>(__builtin_ctz(mask));
       if (length > word.size()) break;
@@ -151,6 +165,7 @@ class LeadFilter {
   std::vector<std::uint32_t> exact_lengths_;
   std::vector<char> one_byte_;
   std::vector<std::uint32_t> prefix_lengths_;
+  std::vector<bool> two_byte_prefixes_;
   std::vector<std::size_t> always_;
 };
 

@@ -240,17 +240,19 @@ std::optional<int> parse_zone(std::string_view zone) {
 }
 
 std::string collapse_whitespace(std::string_view s) {
+  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
   std::string out;
   out.reserve(s.size());
-  bool space = false;
-  for (char c : s) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = true;
-      continue;
+  // Word by word, each appended whole: this runs over every line of every postmortem.
+  for (std::size_t i = 0; i < s.size();) {
+    while (i < s.size() && is_space(s[i])) ++i;
+    std::size_t end = i;
+    while (end < s.size() && !is_space(s[end])) ++end;
+    if (end > i) {
+      if (!out.empty()) out += ' ';
+      out.append(s.substr(i, end - i));
     }
-    if (space && !out.empty()) out += ' ';
-    space = false;
-    out += c;
+    i = end;
   }
   return out;
 }

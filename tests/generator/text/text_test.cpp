@@ -35,3 +35,11 @@ TEST_CASE("starts_with_ascii_nocase compares ASCII letters in any case", "[text]
   CHECK_FALSE(text::starts_with_ascii_nocase("Updating", "update"));
   CHECK(text::starts_with_ascii_nocase("anything", ""));
 }
+
+TEST_CASE("collapse_whitespace makes runs of spaces, tabs and line breaks one space, and trims", "[text]") {
+  CHECK(text::collapse_whitespace("  Redis \t AOF\r\n\n rewrite  ") == "Redis AOF rewrite");
+  CHECK(text::collapse_whitespace("one") == "one");
+  CHECK(text::collapse_whitespace(" \n\t ") == "");
+  CHECK(text::collapse_whitespace("") == "");
+  CHECK(text::collapse_whitespace("a\u00A0b c") == "a\u00A0b c");  // a no-break space is not collapsed
+}
