@@ -87,7 +87,13 @@ struct StringHash {
   using is_transparent = void;
   std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
-using WordTable = std::unordered_map<std::string, std::vector<std::size_t>, StringHash, std::equal_to<>>;
+// The alternatives (indexes) that start with one word or prefix, split by what follows it, so
+// that a common first word ("the", "not") does not try each of its many phrases in turn.
+struct Candidates {
+  std::vector<std::size_t> any;                                 // one word long, or a prefix next
+  std::vector<std::pair<std::string, std::size_t>> by_second;  // an exact second word; sorted
+};
+using WordTable = std::unordered_map<std::string, Candidates, StringHash, std::equal_to<>>;
 
 // The taxonomy's rules, compiled once: every alternative phrase is indexed by its first word
 // (exact words in one table, prefixes such as "misconfig*" in another), so that a sentence
@@ -185,6 +191,9 @@ class CompiledTaxonomy {
         add_terms(rule.none_of, r, true);
       }
     }
+    for (WordTable* table : {&exact_, &prefix_}) {
+      for (auto& [first, candidates] : *table) std::sort(candidates.by_second.begin(), candidates.by_second.end());
+    }
     leads_.finish();
   }
 
@@ -251,26 +260,40 @@ class CompiledTaxonomy {
         const std::size_t index = alternatives_.size();
         alternatives_.push_back(std::move(alt));
         if (first.back() == '*') {
-          prefix_[first.substr(0, first.size() - 1)].push_back(index);
+          add_candidate(prefix_[first.substr(0, first.size() - 1)], index);
           leads_.add_prefix(std::string_view(first).substr(0, first.size() - 1));
         } else {
-          exact_[first].push_back(index);
+          add_candidate(exact_[first], index);
           leads_.add_exact(first);
         }
       }
     }
   }
 
+  void add_candidate(Candidates& candidates, std::size_t index) const {
+    const Alternative& alt = alternatives_[index];
+    if (alt.words.size() >= 2 && alt.words[1].back() != '*') candidates.by_second.emplace_back(alt.words[1], index);
+    else candidates.any.push_back(index);
+  }
+
   // Records the terms of the alternatives whose whole phrase starts at words[at].
-  void check(const std::vector<std::size_t>& candidates, const std::vector<std::string_view>& words, std::size_t at,
+  void check(const Candidates& candidates, const std::vector<std::string_view>& words, std::size_t at,
              std::vector<std::size_t>& hit_terms) const {
-    for (std::size_t index : candidates) {
+    const auto try_alternative = [&](std::size_t index) {
       const Alternative& alt = alternatives_[index];
-      if (at + alt.words.size() > words.size()) continue;
-      if (std::find(hit_terms.begin(), hit_terms.end(), alt.term) != hit_terms.end()) continue;
+      if (at + alt.words.size() > words.size()) return;
+      if (std::find(hit_terms.begin(), hit_terms.end(), alt.term) != hit_terms.end()) return;
       bool all = true;
       for (std::size_t k = 1; k < alt.words.size() && all; ++k) all = word_matches(alt.words[k], words[at + k]);
       if (all) hit_terms.push_back(alt.term);
+    };
+    for (std::size_t index : candidates.any) try_alternative(index);
+    if (at + 1 >= words.size() || candidates.by_second.empty()) return;
+    const std::string_view second = words[at + 1];
+    const auto by_word = [](const auto& entry, std::string_view word) { return std::string_view(entry.first) < word; };
+    for (auto it = std::lower_bound(candidates.by_second.begin(), candidates.by_second.end(), second, by_word);
+         it != candidates.by_second.end() && it->first == second; ++it) {
+      try_alternative(it->second);
     }
   }
 

@@ -27,6 +27,21 @@ TEST_CASE("classifier: rules match words, prefixes and phrases within a sentence
   CHECK_FALSE(analyze::rule_matches(rule, "replication was fine"));
 }
 
+TEST_CASE("classifier: phrases sharing a first word are told apart by the words after it", "[analyze]") {
+  // Many phrases start with "the": each must match on its own words, exact or prefix, and
+  // only where the whole phrase fits in the sentence.
+  const auto rule = config::parse_match_rule("(the disk filled|the disks filled|the cert* expired|the|the pool ran dry) & outage");
+  CHECK(analyze::rule_matches(rule, "outage after the disk filled"));
+  CHECK(analyze::rule_matches(rule, "outage when the certificates expired"));
+  CHECK(analyze::rule_matches(rule, "the pool ran dry, an outage"));
+  CHECK(analyze::rule_matches(rule, "an outage at the"));  // "the" alone is a phrase too
+  const auto longer = config::parse_match_rule("(the disk filled|the cert* expired|the pool ran dry) & outage");
+  CHECK_FALSE(analyze::rule_matches(longer, "outage after the disk"));
+  CHECK_FALSE(analyze::rule_matches(longer, "outage after the pool ran"));
+  CHECK_FALSE(analyze::rule_matches(longer, "outage after the cache expired"));
+  CHECK_FALSE(analyze::rule_matches(longer, "the outage was long"));
+}
+
 TEST_CASE("classifier: the ways engineers write about expired certificates and full disks", "[analyze]") {
   CHECK(has(cause_ids("# X\n\n## Root cause\n\nThe TLS cert lapsed over the weekend.\n"), "certificate-expiry"));
   CHECK(has(cause_ids("# X\n\n## Root cause\n\nx509: certificate has expired or is not yet valid.\n"), "certificate-expiry"));
