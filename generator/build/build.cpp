@@ -413,8 +413,10 @@ struct State {
 };
 
 std::string build_state(const State& state) {
-  nlohmann::ordered_json pages = nlohmann::ordered_json::object();
-  for (const auto& [path, digest] : state.pages) pages[path] = text::Digest::to_hex(digest);
+  // [[path, digest], ...]: an array, not an object, which ordered_json would build with a
+  // linear search for each key (quadratic: 14 s of a 100,000-incident build).
+  nlohmann::ordered_json pages = nlohmann::ordered_json::array();
+  for (const auto& [path, digest] : state.pages) pages.push_back({path, text::Digest::to_hex(digest)});
   nlohmann::ordered_json exported = nlohmann::ordered_json::array();
   for (const auto& piece : state.exported) exported.push_back({text::Digest::to_hex(piece.digest), piece.offset, piece.size});
   const nlohmann::ordered_json json = {{"fingerprint", state.fingerprint},
@@ -466,9 +468,11 @@ Earlier previous_output(const nlohmann::json& state, const std::string& environm
   Earlier earlier;
   if (!state.is_object() || state.value("environment", "") != environment) return earlier;
   const auto digest_of = [](const nlohmann::json& hex) { return std::strtoull(hex.get_ref<const std::string&>().c_str(), nullptr, 16); };
-  const nlohmann::json pages = state.value("pages", nlohmann::json::object());
-  for (const auto& [path, hex] : pages.items()) {
-    if (hex.is_string()) earlier.pages.emplace(path, digest_of(hex));
+  const nlohmann::json pages = state.value("pages", nlohmann::json::array());
+  for (const auto& page : pages) {
+    if (page.is_array() && page.size() == 2 && page[0].is_string() && page[1].is_string()) {
+      earlier.pages.emplace(page[0].get<std::string>(), digest_of(page[1]));
+    }
   }
   const nlohmann::json exported = state.value("export", nlohmann::json::array());
   for (const auto& piece : exported) {
