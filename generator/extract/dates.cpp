@@ -1,8 +1,8 @@
 #include "extract/dates.h"
 
 #include <array>
-#include <cstdint>
 #include <cctype>
+#include <cstdint>
 #include <cmath>
 #include <algorithm>
 #include <string>
@@ -48,7 +48,6 @@ constexpr std::array<MonthName, 44> kMonths = {{
     {"sep", 9}, {"oct", 10}, {"okt", 10}, {"nov", 11}, {"dec", 12}, {"dez", 12}, {"mrz", 3},
     {"enero", 1}, {"febrero", 2}, {"marzo", 3}, {"abril", 4}, {"mayo", 5}, {"junio", 6}, {"julio", 7}}};
 
-// Month name at `i` (whole word, optional trailing '.'); advances `i`.
 // kMonthLengths[c]: bit n is set when some name in kMonths starts with the (lower-case) byte
 // c and is n bytes long. Most words are ruled out by their first letter and length.
 constexpr std::array<std::uint16_t, 256> kMonthLengths = [] {
@@ -60,6 +59,7 @@ constexpr std::array<std::uint16_t, 256> kMonthLengths = [] {
 // The kMonthLengths entry for a word starting with `c`: none when no month name does.
 std::uint16_t month_lengths(char c) { return kMonthLengths[static_cast<unsigned char>(text::ascii_lower(static_cast<unsigned char>(c)))]; }
 
+// Month name at `i` (whole word, optional trailing '.'); advances `i`.
 std::optional<int> read_month(std::string_view s, std::size_t& i) {
   if (i >= s.size() || !is_alpha(s[i]) || !word_start(s, i)) return std::nullopt;
   const std::uint16_t lengths = month_lengths(s[i]);
