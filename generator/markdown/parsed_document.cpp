@@ -301,6 +301,17 @@ std::string unescape_amp(std::string_view value) {
   return out;
 }
 
+// The position of the next `attribute` (" href=\"", " src=\"") in `html` at or after `from`, or
+// npos. Looked for by its name, not its leading space: a space is in nearly every word of the
+// text, a name's first letter far less often.
+std::size_t find_attribute(std::string_view html, std::string_view attribute, std::size_t from) {
+  const std::string_view name = attribute.substr(1);
+  for (std::size_t at = html.find(name, from + 1); at != std::string_view::npos; at = html.find(name, at + 1)) {
+    if (html[at - 1] == attribute[0]) return at - 1;
+  }
+  return std::string_view::npos;
+}
+
 // Replaces javascript:, vbscript: and data: URLs in href/src attributes by "#", and relative
 // links to files of the source repository (which the site does not have) too. Linear in the
 // size of the HTML, however many links there are.
@@ -310,7 +321,7 @@ int drop_unsafe_urls(std::string& html, std::vector<std::string>& dropped_relati
     std::string out;  // made only when a link is dropped
     std::size_t copied = 0;
     std::size_t pos = 0;
-    while ((pos = html.find(attribute, pos)) != std::string::npos) {
+    while ((pos = find_attribute(html, attribute, pos)) != std::string::npos) {
       const std::size_t start = pos + attribute.size();
       const std::size_t end = html.find('"', start);
       if (end == std::string::npos) break;
@@ -359,7 +370,7 @@ std::string href_to_path(std::string_view href) {
 // The links of `html` to Markdown files by relative paths: no scheme, not from the root.
 std::vector<MarkdownFileLink> find_markdown_file_links(const std::string& html) {
   std::vector<MarkdownFileLink> links;
-  for (std::size_t pos = 0; (pos = html.find(" href=\"", pos)) != std::string::npos;) {
+  for (std::size_t pos = 0; (pos = find_attribute(html, " href=\"", pos)) != std::string::npos;) {
     const std::size_t begin = pos + 7;
     const std::size_t end = html.find('"', begin);
     if (end == std::string::npos) break;
