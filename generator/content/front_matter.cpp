@@ -184,46 +184,20 @@ std::pair<int, int> yaml_error_position(std::string_view text, int line, int col
   return {std::max(0, line), std::max(0, column)};
 }
 
-// yaml-cpp 0.7 accepts a quoted value that is never closed when the text ends inside it, and
-// silently reads the rest of the front matter into that value. Parsing again with a last
-// key appended tells: an unclosed quote swallows the key. Returns the position (0-based) of
-// the value that does.
-constexpr std::string_view kEndKey = "pmkb-end-of-front-matter-7f3a9";
-
-bool find_swallowed(const YAML::Node& node, int depth, int& budget, YAML::Mark& at) {
+// Calls visit(scalar) for the scalars of `node`, keys included, until it returns false. True
+// when every scalar was visited; false when `visit` stopped the walk, or when the node is too
+// large (more than `budget` nodes) or deep to look through.
+template <class Visit>
+bool each_scalar(const YAML::Node& node, int depth, int& budget, const Visit& visit) {
   if (depth > kMaxDepth || --budget < 0) return false;
-  if (node.IsScalar()) {
-    if (node.Scalar().find(kEndKey) == std::string::npos) return false;
-    at = node.Mark();
-    return true;
-  }
+  if (node.IsScalar()) return visit(node);
   if (node.IsSequence()) {
     for (const auto& item : node) {
-      if (find_swallowed(item, depth + 1, budget, at)) return true;
+      if (!each_scalar(item, depth + 1, budget, visit)) return false;
     }
   } else if (node.IsMap()) {
     for (auto it = node.begin(); it != node.end(); ++it) {
-      if (find_swallowed(it->first, depth + 1, budget, at) || find_swallowed(it->second, depth + 1, budget, at)) return true;
-    }
-  }
-  return false;
-}
-
-// Sets `last` to the scalar of `node` that starts last in the text. False when the node is
-// too large or deep to look through.
-bool find_last_scalar(const YAML::Node& node, int depth, int& budget, YAML::Mark& last) {
-  if (depth > kMaxDepth || --budget < 0) return false;
-  if (node.IsScalar()) {
-    if (node.Mark().pos > last.pos) last = node.Mark();
-    return true;
-  }
-  if (node.IsSequence()) {
-    for (const auto& item : node) {
-      if (!find_last_scalar(item, depth + 1, budget, last)) return false;
-    }
-  } else if (node.IsMap()) {
-    for (auto it = node.begin(); it != node.end(); ++it) {
-      if (!find_last_scalar(it->first, depth + 1, budget, last) || !find_last_scalar(it->second, depth + 1, budget, last)) return false;
+      if (!each_scalar(it->first, depth + 1, budget, visit) || !each_scalar(it->second, depth + 1, budget, visit)) return false;
     }
   }
   return true;
@@ -241,21 +215,32 @@ bool quote_closes(std::string_view text, std::size_t pos) {
   return false;
 }
 
+// yaml-cpp 0.7 accepts a quoted value that is never closed when the text ends inside it, and
+// silently reads the rest of the front matter into that value. Parsing again with a last
+// key appended tells: an unclosed quote swallows the key. Returns the position (0-based) of
+// the value that does.
+constexpr std::string_view kEndKey = "pmkb-end-of-front-matter-7f3a9";
+
 std::optional<YAML::Mark> unclosed_quote(const std::string& text, const YAML::Node& root) {
   if (text.find_first_of("\"'") == std::string::npos) return std::nullopt;
   // An unclosed quote reads on to the end of the text, so its value is the last scalar: when
   // that one is not quoted, or its quote closes, there is none, and no second parse is needed.
   YAML::Mark last = YAML::Mark::null_mark();
   int scalars = kMaxNodes;
-  if (find_last_scalar(root, 0, scalars, last) && (last.pos < 0 || quote_closes(text, static_cast<std::size_t>(last.pos)))) {
-    return std::nullopt;
-  }
+  const bool all_seen = each_scalar(root, 0, scalars, [&](const YAML::Node& scalar) {
+    if (scalar.Mark().pos > last.pos) last = scalar.Mark();
+    return true;
+  });
+  if (all_seen && (last.pos < 0 || quote_closes(text, static_cast<std::size_t>(last.pos)))) return std::nullopt;
   try {
     const YAML::Node probe = YAML::Load(text + "\n" + std::string(kEndKey) + ": 1\n");
     if (!probe.IsMap() || probe[std::string(kEndKey)]) return std::nullopt;
-    YAML::Mark at;
+    std::optional<YAML::Mark> at;  // the value that swallowed the key
     int budget = kMaxNodes;
-    if (!find_swallowed(probe, 0, budget, at)) return std::nullopt;
+    each_scalar(probe, 0, budget, [&](const YAML::Node& scalar) {
+      if (scalar.Scalar().find(kEndKey) != std::string::npos) at = scalar.Mark();
+      return !at;
+    });
     return at;
   } catch (const YAML::Exception&) {
     return std::nullopt;

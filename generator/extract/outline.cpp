@@ -265,11 +265,8 @@ std::string Section::text() const {
   for (const Unit& unit : units) {
     if (unit.kind == BlockKind::Code || unit.kind == BlockKind::Html) continue;
     const std::string_view t = text::trim(unit.text);
-    if (t.empty()) continue;
-    if (t.size() == 3) {
-      const std::string lower = text::to_lower(t);
-      if (lower == "tba" || lower == "tbd" || lower == "n/a") continue;
-    }
+    const auto is = [t](std::string_view placeholder) { return t.size() == placeholder.size() && text::starts_with_ascii_nocase(t, placeholder); };
+    if (t.empty() || is("tba") || is("tbd") || is("n/a")) continue;
     // Lines of one paragraph are one piece of prose; a new block starts a new line.
     const bool same_paragraph = unit.kind == BlockKind::Paragraph && unit.block == previous;
     if (!out.empty()) out += same_paragraph ? ' ' : '\n';
