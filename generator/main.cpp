@@ -162,7 +162,7 @@ int main(int argc, char** argv) try {
   std::string sort = "relevance";
   bool json = false;
   CLI::App* search = app.add_subcommand("search", "Full-text search of a built library");
-  search->add_option("QUERY", words, "Words, \"phrases\", AND/OR/NOT, title:, cause:, service:, severity:, prefix*")->required();
+  search->add_option("QUERY", words, "Words, \"phrases\", AND/OR/NOT, title:, summary:, rootcause:, cause:, service:, severity:, year:, prefix*")->required();
   search->add_option("-s,--site", site_dir, "The built site (the -o of pmkb build)")->capture_default_str();
   search->add_flag("--json", json, "Print one JSON object");
   search->add_option("--limit", request.limit, "Number of results")->capture_default_str()->check(CLI::Range(1, 1000));

@@ -28,8 +28,6 @@ Xapian::QueryParser make_parser(const Xapian::Database& db) {
   parser.add_prefix("title", std::string(schema::kTitle));
   parser.add_prefix("summary", std::string(schema::kSummary));
   parser.add_prefix("rootcause", std::string(schema::kRootCause));
-  parser.add_prefix("timeline", std::string(schema::kTimeline));
-  parser.add_prefix("action", std::string(schema::kActions));
   parser.add_boolean_prefix("cause", std::string(schema::kCause));
   parser.add_boolean_prefix("service", std::string(schema::kService));
   parser.add_boolean_prefix("severity", std::string(schema::kSeverity));

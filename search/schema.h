@@ -13,14 +13,13 @@ namespace pmkb::search::schema {
 // Where the database lives under the output directory.
 inline constexpr std::string_view kDatabaseDir = "xapian";
 
-/*** Fields for fielded queries ("title:", "rootcause:") ***/
+/*** Fields for fielded queries ("title:", "summary:", "rootcause:") ***/
 // Free text is indexed without prefix: title wdf x5, root cause x4 and summary x2 with
 // positions (phrase queries) and spelling data, then the whole body x1 without positions.
-inline constexpr std::string_view kTitle = "S";           // title, positions
-inline constexpr std::string_view kSummary = "XSUM";      // summary and impact, positions
-inline constexpr std::string_view kRootCause = "XRC";     // root cause, contributing factors, trigger, positions
-inline constexpr std::string_view kTimeline = "XTL";      // timeline entries
-inline constexpr std::string_view kActions = "XACT";      // action items
+// Each of the three is also indexed once more under its field's prefix.
+inline constexpr std::string_view kTitle = "S";           // title, with positions
+inline constexpr std::string_view kSummary = "XSUM";      // summary and impact, without positions
+inline constexpr std::string_view kRootCause = "XRC";     // root cause, contributing factors, trigger, without positions
 
 /*** Boolean filter terms (lower-case values after the prefix) ***/
 inline constexpr std::string_view kId = "Q";              // unique id: replace_document() key

@@ -75,6 +75,16 @@ TEST_CASE("search: filters, field prefixes and date ranges", "[search]") {
   request = {};
   request.query = "title:certificate";
   CHECK(search::search_site(dir.path(), request).hits.at(0).id == "cert");
+  // "redis" is in the aof incident's title and the cert incident's timeline: a field finds
+  // only the incidents with the word in that field.
+  request.query = "rootcause:corrupted";
+  results = search::search_site(dir.path(), request);
+  REQUIRE(results.hits.size() == 1);
+  CHECK(results.hits[0].id == "aof");
+  request.query = "rootcause:redis";
+  CHECK(search::search_site(dir.path(), request).total == 0);
+  request.query = "redis";
+  CHECK(search::search_site(dir.path(), request).total == 2);
 }
 
 TEST_CASE("search: a misspelt query gets a suggestion", "[search]") {
