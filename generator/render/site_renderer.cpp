@@ -19,7 +19,8 @@ namespace {
 using kainjow::mustache::mustache;
 using kainjow::mustache::partial;
 
-// Compiles each template once and renders many pages with it. One per worker thread.
+// Compiles each template once, with its partials inlined, and renders many pages with it.
+// One per worker thread.
 class PageRenderer {
  public:
   explicit PageRenderer(const Theme& theme) : theme_(&theme) {}
@@ -36,7 +37,8 @@ class PageRenderer {
       const std::string* body = &text;
       put(view, name, partial([body] { return *body; }));
     }
-    auto [cached, inserted] = compiled_.try_emplace(template_name, it->second);
+    auto cached = compiled_.find(template_name);
+    if (cached == compiled_.end()) cached = compiled_.try_emplace(template_name, inline_partials(it->second, theme_->partials)).first;
     mustache& compiled = cached->second;
     std::string html = compiled.render(view);
     if (!compiled.is_valid()) {

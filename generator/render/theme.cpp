@@ -7,6 +7,7 @@
 
 #include "diag/line_index.h"
 #include "embed/embedded_file.h"
+#include "text/text.h"
 
 namespace pmkb::render {
 
@@ -49,7 +50,32 @@ bool valid_template(const std::string& text, const std::string& origin, diag::Di
   return false;
 }
 
+std::string inline_partials(const std::string& text, const std::map<std::string, std::string>& partials, int depth) {
+  constexpr int kMaxDepth = 8;
+  if (depth >= kMaxDepth || text.find("{{=") != std::string::npos) return text;
+  std::string out;
+  std::size_t done = 0;
+  for (std::size_t open = text.find("{{"); open != std::string::npos; open = text.find("{{", open + 2)) {
+    const std::size_t close = text.find("}}", open + 2);
+    if (close == std::string::npos) break;
+    const std::string_view contents = text::trim(std::string_view(text).substr(open + 2, close - open - 2));
+    if (contents.empty() || contents.front() != '>') continue;
+    const auto partial = partials.find(std::string(text::trim(contents.substr(1))));
+    if (partial == partials.end() || partial->second.find("{{=") != std::string::npos) continue;
+    out.append(text, done, open - done);
+    out += inline_partials(partial->second, partials, depth + 1);
+    done = close + 2;
+    open = close;
+  }
+  out.append(text, done);
+  return out;
+}
+
 }  // namespace
+
+std::string inline_partials(const std::string& text, const std::map<std::string, std::string>& partials) {
+  return inline_partials(text, partials, 0);
+}
 
 Theme load_theme(const std::string& name, const std::optional<fs::path>& override_dir, diag::Diagnostics& diagnostics) {
   Theme theme;

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <kainjow/mustache.hpp>
+
 #include "build/build.h"
 #include "render/theme.h"
 #include "support/fixtures.h"
@@ -17,6 +19,52 @@ TEST_CASE("theme: a site overrides single templates and assets by file name", "[
   CHECK(theme.assets.at("static/style.css") == "body { color: black; }\n");
   CHECK(theme.templates.at("incident").find("metadata") == std::string::npos);  // untouched templates stay built in
   CHECK(theme.assets.count("static/search.js") == 1);
+}
+
+namespace {
+
+// `text` rendered over `view` with the theme's partials in it, as the renderer does: those
+// not inlined are parsed from there as the page renders.
+std::string render_with_partials(const std::string& text, const std::map<std::string, std::string>& partials,
+                                 kainjow::mustache::data view) {
+  for (const auto& [name, body] : partials) {
+    const std::string* text_of = &body;
+    view.set(name, kainjow::mustache::partial([text_of] { return *text_of; }));
+  }
+  return kainjow::mustache::mustache(text).render(view);
+}
+
+}  // namespace
+
+TEST_CASE("theme: inlined partials render as partials do", "[render]") {
+  const std::map<std::string, std::string> partials = {
+      {"head", "<title>{{title}}</title>\n  {{#items}}\n<nav>{{> item}}</nav>\n{{/items}}\n"},
+      {"item", "<a>{{name}}</a>{{^name}}none{{/name}}"},
+      {"loop", "[{{> loop}}]"},
+      {"delims", "{{=<% %>=}}<b><% title %></b>"}};
+  kainjow::mustache::data view;
+  view.set("title", "Disk <full>");
+  kainjow::mustache::data items = kainjow::mustache::data::type::list;
+  for (const char* name : {"a", "", "c"}) {
+    kainjow::mustache::data item;
+    item.set("name", name);
+    items.push_back(item);
+  }
+  view.set("items", items);
+  for (const std::string text : {"{{> head}}\n<p>{{ > item }}</p>\n{{>missing}}end\n", "  {{>head}}  {{#title}}{{> item}}{{/title}}",
+                                 "{{> delims}} {{> item}}"}) {
+    const std::string inlined = render::inline_partials(text, partials);
+    CHECK(inlined.find("{{> item}}") == std::string::npos);
+    CHECK(render_with_partials(inlined, partials, view) == render_with_partials(text, partials, view));
+  }
+  CHECK(render::inline_partials("{{> head}}", partials).find("<title>") != std::string::npos);
+  // A partial that sets delimiters stays a partial, as does a template that does.
+  CHECK(render::inline_partials("{{> delims}}", partials) == "{{> delims}}");
+  CHECK(render::inline_partials("{{=| |=}}|> head|", partials) == "{{=| |=}}|> head|");
+  // A partial that includes itself is inlined 8 levels deep, then left to the renderer.
+  const std::string loop = render::inline_partials("{{> loop}}", partials);
+  CHECK(std::count(loop.begin(), loop.end(), '[') == 8);
+  CHECK(loop.find("{{> loop}}") != std::string::npos);
 }
 
 TEST_CASE("theme: a broken template is reported at template:line:col and the built-in one is used", "[render]") {
