@@ -34,7 +34,7 @@ std::string gist(const model::Incident& incident);
 // Section names in the order a match is attributed to them.
 const std::vector<std::string>& section_names();
 
-// English stop words, for similarity (not for search, where they help phrases).
+// English stop words, which name no theme (not for search, where they help phrases).
 const std::vector<std::string>& stopwords();
 
 }  // namespace pmkb::search

@@ -6,27 +6,20 @@
 #include "search/document_text.h"
 #include "search/schema.h"
 #include "search/stem_cache.h"
+#include "search/word_terms.h"
 
 namespace pmkb::search {
 
 Xapian::WritableDatabase gist_database(const std::vector<model::Incident>& incidents, GistWords words, unsigned jobs) {
-  const Xapian::SimpleStopper stopper(stopwords().begin(), stopwords().end());  // read-only: shared by the threads
   std::vector<StemCache> stems(std::max(1u, jobs));  // one per thread
   const auto make = [&](const model::Incident& incident, StemCache& stem_cache) {
-    Xapian::TermGenerator generator;
-    generator.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
-    if (words == GistWords::Stemmed) {
-      generator.set_stopper(&stopper);
-      generator.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL);
-      generator.set_stemmer(stem_cache.stemmer_for(incident.language));
-    } else {
-      generator.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
-    }
+    // No positions: nothing here runs a phrase query, and they are most of the database. Words
+    // as common as stop words relate nothing, and similarity leaves them out (RareTerms).
+    const Xapian::Stem stemmer = words == GistWords::Stemmed ? stem_cache.stemmer_for(incident.language) : Xapian::Stem();
+    const Stemming stemming = words == GistWords::Stemmed ? Stemming::All : Stemming::None;
     Xapian::Document doc;
-    generator.set_document(doc);
-    // No positions: nothing here runs a phrase query, and they are most of the database.
-    generator.index_text_without_positions(incident.title);
-    generator.index_text_without_positions(gist(incident));
+    add_word_terms(incident.title, 1, {}, stemmer, doc, stemming);
+    add_word_terms(gist(incident), 1, {}, stemmer, doc, stemming);
     return doc;
   };
   // Term generation is most of the cost, and runs on the pool; the in-memory database takes

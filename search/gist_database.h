@@ -12,7 +12,7 @@
 namespace pmkb::search {
 
 enum class GistWords {
-  Stemmed,    // stemmed in the incident's language, stop words left out: for matching
+  Stemmed,    // stemmed in the incident's language: for matching
   AsWritten,  // every word as written: for terms a reader sees
 };
 

@@ -176,13 +176,15 @@ bool starts_with_letter(const std::string& term) {
 }  // namespace
 
 void add_word_terms(std::string_view text, Xapian::termcount weight, std::string_view prefix, const Xapian::Stem& stemmer,
-                    Xapian::Document& doc) {
+                    Xapian::Document& doc, Stemming stemming) {
   const std::optional<std::vector<char32_t>> points = code_points(text);
   if (!points) {
     Xapian::TermGenerator generator;
     generator.set_document(doc);
     generator.set_stemmer(stemmer);
-    generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+    generator.set_stemming_strategy(stemming == Stemming::Some  ? Xapian::TermGenerator::STEM_SOME
+                                    : stemming == Stemming::All ? Xapian::TermGenerator::STEM_ALL
+                                                                : Xapian::TermGenerator::STEM_NONE);
     generator.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
     generator.index_text_without_positions(std::string(text), weight, std::string(prefix));
     return;
@@ -192,14 +194,17 @@ void add_word_terms(std::string_view text, Xapian::termcount weight, std::string
     if (word.size() <= kMaxWordBytes) counts[word] += weight;
   });
   std::string term(prefix);
-  std::string stemmed = "Z" + std::string(prefix);
+  const std::string stem_prefix = (stemming == Stemming::Some ? "Z" : "") + std::string(prefix);
+  std::string stemmed = stem_prefix;
   for (const auto& [word, wdf] : counts) {
-    term.resize(prefix.size());
-    doc.add_term(term += word, wdf);
-    if (!starts_with_letter(word)) continue;
+    if (stemming != Stemming::All) {
+      term.resize(prefix.size());
+      doc.add_term(term += word, wdf);
+    }
+    if (stemming == Stemming::None || (stemming == Stemming::Some && !starts_with_letter(word))) continue;
     const std::string stem = stemmer(word);
     if (stem.empty()) continue;
-    stemmed.resize(prefix.size() + 1);
+    stemmed.resize(stem_prefix.size());
     doc.add_term(stemmed += stem, wdf);
   }
 }

@@ -22,20 +22,24 @@ Terms terms_of(const Xapian::Document& doc) {
 }
 
 // What Xapian's own term generator makes of `text`.
-Terms generated(const std::string& text, Xapian::termcount weight, const std::string& prefix) {
+Terms generated(const std::string& text, Xapian::termcount weight, const std::string& prefix,
+                search::Stemming stemming = search::Stemming::Some) {
   Xapian::Document doc;
   Xapian::TermGenerator generator;
   generator.set_document(doc);
   generator.set_stemmer(Xapian::Stem("en"));
-  generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+  generator.set_stemming_strategy(stemming == search::Stemming::Some  ? Xapian::TermGenerator::STEM_SOME
+                                  : stemming == search::Stemming::All ? Xapian::TermGenerator::STEM_ALL
+                                                                      : Xapian::TermGenerator::STEM_NONE);
   generator.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
   generator.index_text_without_positions(text, weight, prefix);
   return terms_of(doc);
 }
 
-Terms added(const std::string& text, Xapian::termcount weight, const std::string& prefix) {
+Terms added(const std::string& text, Xapian::termcount weight, const std::string& prefix,
+            search::Stemming stemming = search::Stemming::Some) {
   Xapian::Document doc;
-  search::add_word_terms(text, weight, prefix, Xapian::Stem("en"), doc);
+  search::add_word_terms(text, weight, prefix, Xapian::Stem("en"), doc, stemming);
   return terms_of(doc);
 }
 
@@ -57,6 +61,8 @@ TEST_CASE("word terms: the same terms and wdf as Xapian's term generator", "[sea
     INFO(text);
     CHECK(added(text, 1, "") == generated(text, 1, ""));
     CHECK(added(text, 4, "XRC") == generated(text, 4, "XRC"));
+    CHECK(added(text, 1, "", search::Stemming::All) == generated(text, 1, "", search::Stemming::All));
+    CHECK(added(text, 2, "", search::Stemming::None) == generated(text, 2, "", search::Stemming::None));
   }
 
   // Random text from an alphabet of the characters that decide where words split.
@@ -71,5 +77,6 @@ TEST_CASE("word terms: the same terms and wdf as Xapian's term generator", "[sea
     for (int k = length(random); k > 0; --k) text += alphabet[pick(random)];
     INFO(text);
     REQUIRE(added(text, 1, "") == generated(text, 1, ""));
+    REQUIRE(added(text, 1, "", search::Stemming::All) == generated(text, 1, "", search::Stemming::All));
   }
 }
