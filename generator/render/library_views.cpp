@@ -71,13 +71,14 @@ std::string horizontal_bars(const std::string& title, const std::vector<Bar>& ba
 
 View table_of(const std::vector<Bar>& bars) {
   list rows;
+  rows.reserve(bars.size());
   for (const auto& bar : bars) {
     View r = object{};
     put(r, "label", bar.label);
     put(r, "value", number(bar.value));
     rows.push_back(std::move(r));
   }
-  return rows;
+  return make_list(std::move(rows));
 }
 
 // Incidents per month, stacked by severity, over the last 24 months of the library.
@@ -132,13 +133,14 @@ std::string monthly_chart(const model::Site& site, std::vector<Bar>& table) {
 // <option> values (lower case) and labels for a filter menu.
 View options_of(const std::set<std::string>& values) {
   list out;
+  out.reserve(values.size());
   for (const auto& v : values) {
     View option = object{};
     put(option, "value", text::to_lower(v));
     put(option, "label", v);
     out.push_back(std::move(option));
   }
-  return out;
+  return make_list(std::move(out));
 }
 
 }  // namespace
@@ -174,6 +176,7 @@ View listing_view(const model::Site& site, const Listing& listing, const model::
   View view = page_view(settings, root, heading);
   put(view, "heading", heading);
   list rows;
+  rows.reserve(listing.incidents.size());
   std::map<std::string, int> causes;
   for (const auto* entry : listing.incidents) {
     rows.push_back(incident_row(*entry, root));
@@ -182,6 +185,7 @@ View listing_view(const model::Site& site, const Listing& listing, const model::
   put(view, "incidents", std::move(rows));
   put(view, "count", std::to_string(listing.incidents.size()));
   list recurring;
+  recurring.reserve(causes.size());
   for (const auto& [id, n] : causes) {
     if (n < 2) continue;
     const auto* cause = site.taxonomy.find(id);
@@ -200,6 +204,7 @@ View listing_view(const model::Site& site, const Listing& listing, const model::
 View listings_index_view(const std::vector<Listing>& listings, const std::string& kind, const model::Settings& settings) {
   View view = page_view(settings, "../", kind == "service" ? "Services" : kind == "year" ? "Years" : "Severities");
   list items;
+  items.reserve(listings.size());
   for (const auto& listing : listings) {
     View item = object{};
     put(item, "value", listing.value);
@@ -235,6 +240,7 @@ View actions_view(const model::Site& site, const model::Settings& settings) {
   const std::size_t count = items.size();
   put_streamed(view, "actions", count, [items = std::move(items), root, newest](std::size_t begin, std::size_t end) {
     list rows;
+    rows.reserve(end - begin);
     for (std::size_t k = begin; k < end; ++k) {
       const model::Incident& incident = items[k].first->incident;
       const model::ActionItem& item = incident.action_items[items[k].second];

@@ -76,6 +76,7 @@ View severity_view(const model::Incident& incident) {
 
 View cause_links(const model::AnalyzedIncident& entry, const std::string& root) {
   list causes;
+  causes.reserve(entry.causes.size());
   for (const auto& cause : entry.causes) {
     View c = object{};
     put(c, "id", cause.id);
@@ -86,13 +87,14 @@ View cause_links(const model::AnalyzedIncident& entry, const std::string& root) 
     put(c, "source", std::string(model::to_string(cause.source)));
     causes.push_back(std::move(c));
   }
-  return causes;
+  return make_list(std::move(causes));
 }
 
 View string_list(const std::vector<std::string>& values) {
   list out;
+  out.reserve(values.size());
   for (const auto& v : values) out.push_back(View(v));
-  return out;
+  return make_list(std::move(out));
 }
 
 }  // namespace
@@ -125,6 +127,7 @@ namespace {
 
 View action_rows(const std::vector<model::ActionItem>& items) {
   list rows;
+  rows.reserve(items.size());
   for (const auto& item : items) {
     View row = object{};
     put(row, "text", item.text);
@@ -135,11 +138,12 @@ View action_rows(const std::vector<model::ActionItem>& items) {
     put(row, "line", std::to_string(item.line));
     rows.push_back(std::move(row));
   }
-  return rows;
+  return make_list(std::move(rows));
 }
 
 View timeline_rows(const model::Incident& incident) {
   list rows;
+  rows.reserve(incident.timeline.size());
   std::optional<long> first;
   for (const auto& entry : incident.timeline) {
     View row = object{};
@@ -164,6 +168,7 @@ View timeline_rows(const model::Incident& incident) {
 
 View related_rows(const model::Site& site, const model::AnalyzedIncident& entry, const std::string& root) {
   list rows;
+  rows.reserve(entry.related.size());
   for (const auto& related : entry.related) {
     const auto* other = site.find(related.id);
     if (!other) continue;
@@ -182,7 +187,7 @@ View related_rows(const model::Site& site, const model::AnalyzedIncident& entry,
     put(row, "why", why);
     rows.push_back(std::move(row));
   }
-  return rows;
+  return make_list(std::move(rows));
 }
 
 View narrative(const model::Incident& incident) {
@@ -193,6 +198,7 @@ View narrative(const model::Incident& incident) {
                         {"trigger", "Trigger", &incident.trigger}, {"detection", "Detection", &incident.detection},
                         {"resolution", "Resolution", &incident.resolution}, {"lessons", "Lessons", &incident.lessons}};
   list out;
+  out.reserve(std::size(parts));
   for (const Part& part : parts) {
     if (part.text->empty()) continue;
     View v = object{};
@@ -201,7 +207,7 @@ View narrative(const model::Incident& incident) {
     put(v, "text", *part.text);
     out.push_back(std::move(v));
   }
-  return out;
+  return make_list(std::move(out));
 }
 
 }  // namespace
@@ -251,6 +257,7 @@ View index_view(const model::Site& site, const model::Settings& settings) {
   View view = page_view(settings, "", settings.site_title);
   put_streamed(view, "incidents", site.incidents.size(), [&site](std::size_t begin, std::size_t end) {
     list rows;
+    rows.reserve(end - begin);
     for (std::size_t i = begin; i < end; ++i) rows.push_back(incident_row(site.incidents[i], ""));
     return rows;
   });
@@ -268,6 +275,7 @@ View index_view(const model::Site& site, const model::Settings& settings) {
       if (kind == "severity") values.push_back(i.severity ? std::string(model::to_string(*i.severity)) : "unknown");
       for (const auto& v : values) seen.emplace(text::slugify(v), v);
     }
+    out.reserve(seen.size());
     for (const auto& [slug, label] : seen) {
       View link = object{};
       put(link, "slug", slug);
@@ -285,6 +293,7 @@ View index_view(const model::Site& site, const model::Settings& settings) {
   put(view, "has_services", !services.empty());
   put(view, "services", std::move(services));
   list causes;
+  causes.reserve(site.causes.size());
   for (const auto& c : site.causes) {
     View cause = object{};
     put(cause, "id", c.id);
@@ -317,6 +326,7 @@ View incident_view(const model::Site& site, const model::AnalyzedIncident& entry
   put(view, "related", related_rows(site, entry, root));
   put(view, "has_related", !entry.related.empty());
   list earlier;
+  earlier.reserve(entry.earlier_open_actions.size());
   for (const auto& e : entry.earlier_open_actions) {
     const auto* other = site.find(e.incident_id);
     if (!other || e.action_index >= other->incident.action_items.size()) continue;
@@ -333,6 +343,7 @@ View incident_view(const model::Site& site, const model::AnalyzedIncident& entry
   put(view, "has_earlier_actions", !earlier.empty());
   put(view, "earlier_actions", std::move(earlier));
   list recurred;
+  recurred.reserve(entry.recurred_after_fixes.size());
   for (const auto& id : entry.recurred_after_fixes) {
     const auto* cause = site.taxonomy.find(id);
     View r = object{};
@@ -395,6 +406,7 @@ std::uint64_t listed_incident_digest(const model::AnalyzedIncident& entry) {
 View causes_index_view(const model::Site& site, const model::Settings& settings) {
   View view = page_view(settings, "../", "Recurring causes");
   list causes;
+  causes.reserve(site.causes.size());
   std::vector<const model::CauseOccurrences*> ordered;
   for (const auto& cause : site.causes) ordered.push_back(&cause);
   std::stable_sort(ordered.begin(), ordered.end(), [](const auto* a, const auto* b) { return a->incident_ids.size() > b->incident_ids.size(); });
@@ -411,11 +423,13 @@ View causes_index_view(const model::Site& site, const model::Settings& settings)
   }
   put(view, "causes", std::move(causes));
   list themes;
+  themes.reserve(site.themes.size());
   for (const auto& theme : site.themes) {
     View t = object{};
     put(t, "terms", string_list(theme.top_terms));
     put(t, "count", std::to_string(theme.incident_ids.size()));
     list members;
+    members.reserve(theme.incident_ids.size());
     for (const auto& id : theme.incident_ids) {
       if (const auto* entry = site.find(id)) members.push_back(incident_row(*entry, "../"));
     }
@@ -451,7 +465,13 @@ View cause_view(const model::Site& site, const model::CauseOccurrences& cause, c
   put(view, "open_actions", std::to_string(cause.open_actions));
   put(view, "done_actions", std::to_string(cause.done_actions));
   list incidents;
+  incidents.reserve(cause.incident_ids.size());
   list actions;
+  std::size_t action_count = 0;
+  for (const auto& id : cause.incident_ids) {
+    if (const auto* entry = site.find(id)) action_count += entry->incident.action_items.size();
+  }
+  actions.reserve(action_count);
   bool any_recurred = false;
   for (const auto& id : cause.incident_ids) {
     const auto* entry = site.find(id);

@@ -41,7 +41,10 @@ using RowMaker = std::function<kainjow::mustache::list(std::size_t begin, std::s
 // `{{^key}}` works when the list is empty. `rows` may read data that outlives the view (the
 // site), and the view must not be copied.
 void put_streamed(View& view, const std::string& key, std::size_t size, RowMaker rows);
-// A list or a string as a View, moved rather than copied.
+// A list or a string as a View, moved rather than copied. (Returning a list where a View is
+// expected copies it.) A list is reserved to its size before it is filled: kainjow's data has
+// a move constructor that is not noexcept, so a growing std::vector of it copies every row,
+// deeply, each time it grows.
 View make_list(kainjow::mustache::list&& items);
 View make_text(std::string value);
 
