@@ -38,7 +38,10 @@ class PageRenderer {
       put(view, name, partial([body] { return *body; }));
     }
     auto cached = compiled_.find(template_name);
-    if (cached == compiled_.end()) cached = compiled_.try_emplace(template_name, inline_partials(it->second, theme_->partials)).first;
+    if (cached == compiled_.end()) {
+      cached = compiled_.try_emplace(template_name, inline_partials(it->second, theme_->partials)).first;
+      cached->second.set_custom_escape(escape_html);
+    }
     mustache& compiled = cached->second;
     std::string html = compiled.render(view);
     if (!compiled.is_valid()) {

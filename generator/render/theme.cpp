@@ -77,6 +77,29 @@ std::string inline_partials(const std::string& text, const std::map<std::string,
   return inline_partials(text, partials, 0);
 }
 
+std::string escape_html(const std::string& text) {
+  std::string out;
+  std::size_t done = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    std::string_view entity;
+    switch (text[i]) {
+      case '&': entity = "&amp;"; break;
+      case '<': entity = "&lt;"; break;
+      case '>': entity = "&gt;"; break;
+      case '"': entity = "&quot;"; break;
+      case '\'': entity = "&apos;"; break;
+      default: continue;
+    }
+    if (done == 0) out.reserve(text.size() + text.size() / 8 + 8);
+    out.append(text, done, i - done);
+    out += entity;
+    done = i + 1;
+  }
+  if (done == 0) return text;
+  out.append(text, done);
+  return out;
+}
+
 Theme load_theme(const std::string& name, const std::optional<fs::path>& override_dir, diag::Diagnostics& diagnostics) {
   Theme theme;
   theme.name = name;

@@ -27,6 +27,10 @@ struct Theme {
 // theme does not have, and below 8 levels of partials (one that includes itself).
 std::string inline_partials(const std::string& text, const std::map<std::string, std::string>& partials);
 
+// What a `{{variable}}` writes for `text`: the same as kainjow's html_escape (&, <, >, " and '
+// as entities), made a run of plain bytes at a time rather than a byte at a time.
+std::string escape_html(const std::string& text);
+
 // The built-in default theme, overlaid file by file with `override_dir` when it exists
 // (a site's own themes/<name>/ folder). Template syntax errors are reported at
 // template:line:col and that template falls back to the built-in one.

@@ -67,6 +67,12 @@ TEST_CASE("theme: inlined partials render as partials do", "[render]") {
   CHECK(loop.find("{{> loop}}") != std::string::npos);
 }
 
+TEST_CASE("theme: escape_html writes what kainjow's html_escape writes", "[render]") {
+  for (const std::string text : {"", "plain", "&", "<a href=\"x\">it's</a> & more", "&&<<>>\"\"''", "tail &", "é & ü < 日本"}) {
+    CHECK(render::escape_html(text) == kainjow::mustache::html_escape(text));
+  }
+}
+
 TEST_CASE("theme: a broken template is reported at template:line:col and the built-in one is used", "[render]") {
   test::TempDir dir;
   dir.write("themes/default/templates/index.mustache", "<h1>{{site_title}}</h1>\n<ul>\n{{#incidents}}<li>{{title}}</li>\n");
