@@ -121,11 +121,14 @@ std::string dump(const Json& value) { return value.dump(2, ' ', false, nlohmann:
 // `json` (pretty-printed, so without raw line breaks inside strings) indented by `spaces` more.
 void append_indented(std::string& out, const std::string& json, std::size_t spaces) {
   const std::string indent(spaces, ' ');
-  out += indent;
-  for (const char c : json) {
-    out += c;
-    if (c == '\n') out += indent;
+  out.reserve(out.size() + json.size() + json.size() / 8);
+  for (std::size_t line = 0; line < json.size();) {
+    const std::size_t end = std::min(json.find('\n', line), json.size() - 1) + 1;
+    out += indent;
+    out.append(json, line, end - line);
+    line = end;
   }
+  if (json.empty() || json.back() == '\n') out += indent;
 }
 
 }  // namespace
