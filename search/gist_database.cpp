@@ -10,7 +10,7 @@
 
 namespace pmkb::search {
 
-Xapian::WritableDatabase gist_database(const std::vector<model::Incident>& incidents, GistWords words, unsigned jobs) {
+Xapian::WritableDatabase gist_database(const std::vector<model::AnalyzedIncident>& incidents, GistWords words, unsigned jobs) {
   std::vector<StemCache> stems(std::max(1u, jobs));  // one per thread
   const auto make = [&](const model::Incident& incident, StemCache& stem_cache) {
     // No positions: nothing here runs a phrase query, and they are most of the database. Words
@@ -29,7 +29,7 @@ Xapian::WritableDatabase gist_database(const std::vector<model::Incident>& incid
   constexpr std::size_t kChunk = 1024;
   for (std::size_t begin = 0; begin < incidents.size(); begin += kChunk) {
     std::vector<Xapian::Document> docs(std::min(kChunk, incidents.size() - begin));
-    parallel::for_each_index_by_worker(docs.size(), jobs, [&](std::size_t worker, std::size_t i) { docs[i] = make(incidents[begin + i], stems[worker]); });
+    parallel::for_each_index_by_worker(docs.size(), jobs, [&](std::size_t worker, std::size_t i) { docs[i] = make(incidents[begin + i].incident, stems[worker]); });
     for (const auto& doc : docs) db.add_document(doc);
   }
   return db;

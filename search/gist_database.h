@@ -1,13 +1,13 @@
 // The in-memory Xapian database that similarity and themes query: one document per incident
-// (docid = index + 1) holding the words of its title (twice: the title says most) and its
-// gist (document_text.h). Internal to search/.
+// (docid = index in `incidents` + 1) holding the words of its title (twice: the title says
+// most) and its gist (document_text.h). Internal to search/.
 #pragma once
 
 #include <xapian.h>
 
 #include <vector>
 
-#include "model/incident.h"
+#include "model/site.h"
 
 namespace pmkb::search {
 
@@ -18,6 +18,6 @@ enum class GistWords {
 
 // The terms are generated on up to `jobs` threads and the documents added in order, so the
 // database is the same for any count.
-Xapian::WritableDatabase gist_database(const std::vector<model::Incident>& incidents, GistWords words, unsigned jobs);
+Xapian::WritableDatabase gist_database(const std::vector<model::AnalyzedIncident>& incidents, GistWords words, unsigned jobs);
 
 }  // namespace pmkb::search

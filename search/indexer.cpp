@@ -316,7 +316,7 @@ IndexUpdate build_index(const model::Site& site, const std::filesystem::path& db
   return update;
 }
 
-std::vector<model::Similarity> find_similar_incidents(const std::vector<model::Incident>& incidents, unsigned jobs, double min_score,
+std::vector<model::Similarity> find_similar_incidents(const std::vector<model::AnalyzedIncident>& incidents, unsigned jobs, double min_score,
                                                       std::size_t per_incident) {
   if (incidents.size() < 2) return {};
   const Xapian::WritableDatabase db = gist_database(incidents, GistWords::Stemmed, jobs);

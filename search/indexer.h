@@ -45,7 +45,7 @@ IndexUpdate build_index(const model::Site& site, const std::filesystem::path& db
 // Only words shared by few incidents are used, so the cost grows about linearly.
 // Each pair appears once, with a < b, sorted by (a, b), the same for any `jobs` (the threads
 // that generate terms).
-std::vector<model::Similarity> find_similar_incidents(const std::vector<model::Incident>& incidents, unsigned jobs = 1,
+std::vector<model::Similarity> find_similar_incidents(const std::vector<model::AnalyzedIncident>& incidents, unsigned jobs = 1,
                                                       double min_score = 0.3, std::size_t per_incident = 5);
 
 }  // namespace pmkb::search

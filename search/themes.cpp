@@ -37,11 +37,12 @@ std::vector<std::string> top_terms(const Xapian::Database& db, const std::vector
 
 }  // namespace
 
-std::vector<model::Theme> find_themes(const std::vector<model::Incident>& incidents, const std::vector<bool>& explained,
+std::vector<model::Theme> find_themes(const std::vector<model::AnalyzedIncident>& incidents,
                                       const std::vector<model::Similarity>& similarities, unsigned jobs, double floor) {
+  const auto explained = [&](std::size_t i) { return !incidents[i].causes.empty(); };
   std::map<std::size_t, std::map<std::size_t, double>> neighbours;
   for (const auto& s : similarities) {
-    if (s.score < floor || s.a >= incidents.size() || s.b >= incidents.size() || explained[s.a] || explained[s.b]) continue;
+    if (s.score < floor || s.a >= incidents.size() || s.b >= incidents.size() || explained(s.a) || explained(s.b)) continue;
     neighbours[s.a][s.b] = s.score;
     neighbours[s.b][s.a] = s.score;
   }
@@ -73,7 +74,7 @@ std::vector<model::Theme> find_themes(const std::vector<model::Incident>& incide
     }
     for (std::size_t m : members) assigned.insert(m);
     model::Theme theme;
-    for (std::size_t m : members) theme.incident_ids.push_back(incidents[m].id);
+    for (std::size_t m : members) theme.incident_ids.push_back(incidents[m].incident.id);
     std::sort(theme.incident_ids.begin(), theme.incident_ids.end());
     theme.top_terms = top_terms(db, members);
     theme.similarity = total / static_cast<double>(members.size() - 1);

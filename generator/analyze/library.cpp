@@ -140,15 +140,15 @@ class Relater {
 
 /*** Recurrence ***/
 
-bool newest_first(const AnalyzedIncident& a, const AnalyzedIncident& b) {
-  const auto& da = a.incident.date;
-  const auto& db = b.incident.date;
+bool newest_first(const model::Incident& a, const model::Incident& b) {
+  const auto& da = a.date;
+  const auto& db = b.date;
   if (da != db) {
     if (!da) return false;  // undated incidents last
     if (!db) return true;
     return *da > *db;
   }
-  return a.incident.id < b.incident.id;
+  return a.id < b.id;
 }
 
 bool all_done(const model::Incident& incident) {
@@ -256,31 +256,65 @@ std::vector<model::Incident> assign_unique_ids(std::vector<model::Incident> inci
   return incidents;
 }
 
-model::Site analyze_library(std::vector<model::Incident> incidents, std::vector<std::vector<CauseMatch>> causes,
-                            const std::vector<model::Similarity>& similarities, std::vector<model::Theme> themes,
-                            const model::Taxonomy& taxonomy, const RelatedLimits& limits) {
+namespace {
+
+// The site's order of `incidents`: position in the site -> index in `incidents`.
+std::vector<std::size_t> newest_first_order(const std::vector<model::Incident>& incidents) {
+  std::vector<std::size_t> order(incidents.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return newest_first(incidents[a], incidents[b]); });
+  return order;
+}
+
+model::Site assemble_in_order(std::vector<model::Incident> incidents, std::vector<std::vector<CauseMatch>> causes,
+                              const std::vector<std::size_t>& order, const model::Taxonomy& taxonomy) {
   model::Site site;
   site.taxonomy = taxonomy;
   site.incidents.reserve(incidents.size());
-  for (std::size_t i = 0; i < incidents.size(); ++i) {
+  for (std::size_t i : order) {
     AnalyzedIncident entry;
     entry.incident = std::move(incidents[i]);
     entry.incident.passages = {};  // the classifier's input, needed by no later stage
     if (i < causes.size()) entry.causes = std::move(causes[i]);
     site.incidents.push_back(std::move(entry));
   }
-  // Relate before sorting, while similarity indexes still point at the input order.
-  const Relater relater(site.incidents, similarities, limits);
-  std::vector<std::vector<RelatedIncident>> related(site.incidents.size());
-  for (std::size_t i = 0; i < site.incidents.size(); ++i) related[i] = relater.related_to(i);
-  for (std::size_t i = 0; i < site.incidents.size(); ++i) site.incidents[i].related = std::move(related[i]);
-  std::sort(site.incidents.begin(), site.incidents.end(), newest_first);
   for (std::size_t i = 0; i < site.incidents.size(); ++i) {
     site.by_id[site.incidents[i].incident.id] = i;
     site.by_source[site.incidents[i].incident.source] = i;
   }
   link_earlier_incidents(site.incidents);
   site.causes = summarize_causes(site.incidents, site.taxonomy);
+  return site;
+}
+
+}  // namespace
+
+model::Site assemble_site(std::vector<model::Incident> incidents, std::vector<std::vector<CauseMatch>> causes, const model::Taxonomy& taxonomy) {
+  const std::vector<std::size_t> order = newest_first_order(incidents);
+  return assemble_in_order(std::move(incidents), std::move(causes), order, taxonomy);
+}
+
+std::vector<std::vector<RelatedIncident>> relate_incidents(const model::Site& site, const std::vector<model::Similarity>& similarities,
+                                                           const RelatedLimits& limits) {
+  const Relater relater(site.incidents, similarities, limits);
+  std::vector<std::vector<RelatedIncident>> related(site.incidents.size());
+  for (std::size_t i = 0; i < site.incidents.size(); ++i) related[i] = relater.related_to(i);
+  return related;
+}
+
+model::Site analyze_library(std::vector<model::Incident> incidents, std::vector<std::vector<CauseMatch>> causes,
+                            const std::vector<model::Similarity>& similarities, std::vector<model::Theme> themes,
+                            const model::Taxonomy& taxonomy, const RelatedLimits& limits) {
+  const std::vector<std::size_t> order = newest_first_order(incidents);
+  std::vector<std::size_t> position(order.size());  // index in `incidents` -> position in the site
+  for (std::size_t p = 0; p < order.size(); ++p) position[order[p]] = p;
+  std::vector<model::Similarity> in_site_order;
+  for (const auto& s : similarities) {
+    if (s.a < position.size() && s.b < position.size()) in_site_order.push_back({position[s.a], position[s.b], s.score});
+  }
+  model::Site site = assemble_in_order(std::move(incidents), std::move(causes), order, taxonomy);
+  std::vector<std::vector<RelatedIncident>> related = relate_incidents(site, in_site_order, limits);
+  for (std::size_t i = 0; i < site.incidents.size(); ++i) site.incidents[i].related = std::move(related[i]);
   site.themes = std::move(themes);
   return site;
 }

@@ -30,11 +30,22 @@ struct RelatedLimits {
 // nothing is lost. Diagnostics name the incident's source path.
 std::vector<model::Incident> assign_unique_ids(std::vector<model::Incident> incidents, diag::Diagnostics& diagnostics);
 
-// Builds the site: incidents newest first with their causes (`causes` is parallel to
-// `incidents`, as classify_all returns it), related incidents, open actions from earlier
-// incidents with the same cause, "recurred after fixes", and each cause's occurrences.
-// `similarities` index into `incidents`. The incidents' passages, which only classification
-// reads, are not carried into the site.
+// Builds the site without relations: incidents newest first (undated last, then by id) with
+// their causes (`causes` is parallel to `incidents`, as classify_all returns it), open
+// actions from earlier incidents with the same cause, "recurred after fixes", and each cause's
+// occurrences. The incidents' passages, which only classification reads, are not carried
+// into the site. Each incident's `related` and the site's `themes` are left empty: they need
+// the similarities, which are measured over this order (relate_incidents below).
+model::Site assemble_site(std::vector<model::Incident> incidents, std::vector<std::vector<model::CauseMatch>> causes,
+                          const model::Taxonomy& taxonomy);
+
+// Each incident's related incidents, parallel to `site.incidents`; `similarities` index into
+// `site.incidents`. Reads the incidents' ids, causes and services only.
+std::vector<std::vector<model::RelatedIncident>> relate_incidents(const model::Site& site, const std::vector<model::Similarity>& similarities,
+                                                                  const RelatedLimits& limits = {});
+
+// Both at once, for callers that measured `similarities` over `incidents` as given (their
+// indexes point into `incidents`, not into the site): the site with its relations and themes.
 model::Site analyze_library(std::vector<model::Incident> incidents, std::vector<std::vector<model::CauseMatch>> causes,
                             const std::vector<model::Similarity>& similarities, std::vector<model::Theme> themes,
                             const model::Taxonomy& taxonomy, const RelatedLimits& limits = {});

@@ -211,14 +211,61 @@ struct Earlier {
   std::vector<exporter::Piece> exported;
 };
 
-// Render and index run side by side, each on the worker pool; pages go to the staging
-// directory as they are rendered, and the pages and export pieces that `earlier` holds
-// unchanged are kept from the previous site. Then the model is released, and the static
-// search index is made from the database alone. The caller swaps the staging directory into
-// place.
-Written write_site(model::Site site, const model::Settings& settings, const BuildOptions& options, Earlier earlier,
+// OUT/.pmkb-analysis: the similarities and themes, for the next build (cache/analysis_cache.h).
+constexpr const char* kAnalysisFile = ".pmkb-analysis";
+
+// The caches of a build that writes OUT: what the previous build left (read under the lock),
+// and where this build's go. Lint reads and writes none.
+struct CacheUse {
+  cache::ExtractionCache previous;
+  std::string previous_analysis;  // the bytes of OUT/.pmkb-analysis
+  std::uint64_t environment = 0;
+  output::StagedOutput* staged = nullptr;
+};
+
+// The key of the library-wide analysis: everything similarity and themes read.
+std::uint64_t analysis_key(const std::vector<model::AnalyzedIncident>& entries, std::uint64_t environment) {
+  text::Digest digest;
+  digest.add(environment).add(entries.size());
+  for (const auto& entry : entries) {
+    const model::Incident& incident = entry.incident;
+    digest.add(incident.id).add(incident.language).add(incident.title).add(search::gist(incident)).add(entry.causes.empty() ? 0 : 1);
+  }
+  return digest.value();
+}
+
+// Similar incidents and themes: measured, or the previous build's when nothing they read changed.
+cache::Analysis analyze_similarity(const std::vector<model::AnalyzedIncident>& incidents, unsigned jobs, const CacheUse& cache_use,
+                                   StageClock& clock) {
+  clock.start("similarity");
+  const std::uint64_t key = cache_use.staged ? analysis_key(incidents, cache_use.environment) : 0;
+  if (cache_use.staged) {
+    if (auto previous = cache::decode_analysis(cache_use.previous_analysis, key, incidents.size())) {
+      cache_use.staged->write({kAnalysisFile, cache_use.previous_analysis});
+      clock.lap("similarity (kept)");
+      return std::move(*previous);
+    }
+  }
+  cache::Analysis analysis;
+  analysis.similarities = search::find_similar_incidents(incidents, jobs);
+  clock.lap("similarity");
+  clock.start("themes");
+  analysis.themes = search::find_themes(incidents, analysis.similarities, jobs);
+  clock.lap("themes");
+  if (cache_use.staged) cache_use.staged->write({kAnalysisFile, cache::encode_analysis(key, analysis)});
+  return analysis;
+}
+
+// Relates the incidents of `site` and writes it. The index is written on its own threads from
+// the start: it reads each incident and its causes, which are final, while this thread
+// measures similarity and themes, fills in each incident's `related` and the site's `themes`
+// (other members, which the index does not read), then renders on the worker pool. Pages go
+// to the staging directory as they are rendered, and the pages and export pieces that
+// `earlier` holds unchanged are kept from the previous site. Then the model is released, and
+// the static search index is made from the database alone. The caller swaps the staging
+// directory into place.
+Written write_site(model::Site site, const model::Settings& settings, const BuildOptions& options, const CacheUse& cache_use, Earlier earlier,
                    output::StagedOutput& staged, diag::Diagnostics& diagnostics, StageClock& clock) {
-  clock.start("render + index");
   const render::Theme theme = render::load_theme(settings.theme, theme_override_dir(options, settings.theme), diagnostics);
   const fs::path db_dir = staged.staging_dir() / "xapian";
   search::IndexOptions index_options{options.jobs, std::nullopt, binary_identity(), extraction_environment(settings)};
@@ -238,11 +285,18 @@ Written write_site(model::Site site, const model::Settings& settings, const Buil
   const exporter::EarlierExport earlier_export{std::move(earlier.exported), staged.previous_ranges(kExportFile)};
   Written out;
   try {
+    cache::Analysis analysis = analyze_similarity(site.incidents, options.jobs, cache_use, clock);
+    clock.start("relate");
+    std::vector<std::vector<model::RelatedIncident>> related = analyze::relate_incidents(site, analysis.similarities);
+    for (std::size_t i = 0; i < site.incidents.size(); ++i) site.incidents[i].related = std::move(related[i]);
+    site.themes = std::move(analysis.themes);
+    clock.lap("relate");
+    clock.start("render + index");
     out.pages = render::render_site(site, settings, theme, options.jobs, sink, diagnostics, earlier_pages);
     staged.write_streamed(kExportFile, [&](const auto& append) { out.exported = exporter::export_json(site, options.jobs, append, earlier_export); });
     ++written;
   } catch (...) {
-    index.wait();  // the index thread writes into the staging directory: let it finish first
+    index.wait();  // the index threads read the site and write into the staging directory: let them finish first
     throw;
   }
   clock.lap("render + write");
@@ -290,52 +344,9 @@ void count_causes(const std::vector<std::vector<model::CauseMatch>>& causes, Ana
       std::count_if(incidents_with.begin(), incidents_with.end(), [](const auto& entry) { return entry.second > 1; }));
 }
 
-// OUT/.pmkb-analysis: the similarities and themes, for the next build (cache/analysis_cache.h).
-constexpr const char* kAnalysisFile = ".pmkb-analysis";
-
-// The caches of a build that writes OUT: what the previous build left (read under the lock),
-// and where this build's go. Lint reads and writes none.
-struct CacheUse {
-  cache::ExtractionCache previous;
-  std::string previous_analysis;  // the bytes of OUT/.pmkb-analysis
-  std::uint64_t environment = 0;
-  output::StagedOutput* staged = nullptr;
-};
-
-// The key of the library-wide analysis: everything similarity and themes read.
-std::uint64_t analysis_key(const std::vector<model::Incident>& incidents, const std::vector<bool>& explained, std::uint64_t environment) {
-  text::Digest digest;
-  digest.add(environment).add(incidents.size());
-  for (std::size_t i = 0; i < incidents.size(); ++i) {
-    digest.add(incidents[i].id).add(incidents[i].language).add(incidents[i].title).add(search::gist(incidents[i])).add(explained[i] ? 1 : 0);
-  }
-  return digest.value();
-}
-
-// Similar incidents and themes: measured, or the previous build's when nothing they read changed.
-cache::Analysis analyze_similarity(const std::vector<model::Incident>& incidents, const std::vector<bool>& explained, unsigned jobs,
-                                   const CacheUse& cache_use, StageClock& clock) {
-  clock.start("similarity");
-  const std::uint64_t key = cache_use.staged ? analysis_key(incidents, explained, cache_use.environment) : 0;
-  if (cache_use.staged) {
-    if (auto previous = cache::decode_analysis(cache_use.previous_analysis, key, incidents.size())) {
-      cache_use.staged->write({kAnalysisFile, cache_use.previous_analysis});
-      clock.lap("similarity (kept)");
-      return std::move(*previous);
-    }
-  }
-  cache::Analysis analysis;
-  analysis.similarities = search::find_similar_incidents(incidents, jobs);
-  clock.lap("similarity");
-  clock.start("themes");
-  analysis.themes = search::find_themes(incidents, explained, analysis.similarities, jobs);
-  clock.lap("themes");
-  if (cache_use.staged) cache_use.staged->write({kAnalysisFile, cache::encode_analysis(key, analysis)});
-  return analysis;
-}
-
-// Consumes the inputs: the sources' text is released once it is extracted.
-AnalyzedLibrary analyze_inputs(Inputs inputs, const BuildOptions& options, CacheUse cache_use, diag::Diagnostics& found,
+// Consumes the inputs: the sources' text is released once it is extracted, and the previous
+// extraction cache once it has been read.
+AnalyzedLibrary analyze_inputs(Inputs inputs, const BuildOptions& options, CacheUse& cache_use, diag::Diagnostics& found,
                                StageClock& clock) {
   AnalyzedLibrary library;
   library.settings = inputs.settings;
@@ -356,15 +367,11 @@ AnalyzedLibrary analyze_inputs(Inputs inputs, const BuildOptions& options, Cache
   clock.lap("parse + extract + classify");
   library.incidents = incidents.size();
   count_causes(causes, library);
-  // Similarity, themes and relations report nothing: lint, which only reports, stops here.
+  // The site and its relations report nothing: lint, which only reports, stops here.
   if (!options.write_output) return library;
-  std::vector<bool> explained;
-  for (const auto& found_causes : causes) explained.push_back(!found_causes.empty());
-  cache::Analysis analysis = analyze_similarity(incidents, explained, options.jobs, cache_use, clock);
-  clock.start("relate");
-  library.site =
-      analyze::analyze_library(std::move(incidents), std::move(causes), analysis.similarities, std::move(analysis.themes), settings.taxonomy);
-  clock.lap("relate");
+  clock.start("assemble");
+  library.site = analyze::assemble_site(std::move(incidents), std::move(causes), settings.taxonomy);
+  clock.lap("assemble");
   return library;
 }
 
@@ -493,7 +500,8 @@ AnalyzedLibrary analyze_content(const BuildOptions& given, diag::Diagnostics& fo
   clock.start("load");
   Inputs inputs = load_inputs(options, found);
   clock.lap("load");
-  AnalyzedLibrary library = analyze_inputs(std::move(inputs), options, {}, found, clock);
+  CacheUse no_cache;
+  AnalyzedLibrary library = analyze_inputs(std::move(inputs), options, no_cache, found, clock);
   library.stage_seconds = std::move(seconds);
   return library;
 }
@@ -534,7 +542,7 @@ BuildResult run_build(const BuildOptions& given) {
     }
     cache_use.staged = &*staged;
   }
-  AnalyzedLibrary library = analyze_inputs(std::move(inputs), options, std::move(cache_use), found, clock);
+  AnalyzedLibrary library = analyze_inputs(std::move(inputs), options, cache_use, found, clock);
   if (!library.config_failed) {
     result.summary.documents = library.documents;
     result.summary.incidents = library.incidents;
@@ -545,7 +553,7 @@ BuildResult run_build(const BuildOptions& given) {
     // Read under the lock: the files it describes are the ones `staged` keeps.
     Earlier earlier;
     if (!options.clean) earlier = previous_output(read_state(options.out_dir), environment);
-    Written written = write_site(std::move(library.site), library.settings, options, std::move(earlier), *staged, found, clock);
+    Written written = write_site(std::move(library.site), library.settings, options, cache_use, std::move(earlier), *staged, found, clock);
     result.summary.files_written = written.files;
     result.diagnostics = finish_diagnostics(found, library.settings.rule_levels, library.display_paths);
     clock.start("commit");

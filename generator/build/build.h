@@ -1,5 +1,5 @@
 // The build orchestrator: the only code that knows the order of the stages.
-//   load -> parse -> extract -> (similarity) -> analyze -> render + index -> write
+//   load -> parse -> extract -> assemble -> (similarity -> relate -> render) beside index -> write
 #pragma once
 
 #include <filesystem>
@@ -42,11 +42,13 @@ struct BuildResult {
   BuildSummary summary;
 };
 
-// The first half of the pipeline: load, parse, extract, relate and analyze.
+// The first half of the pipeline: load, parse, extract and assemble.
 struct AnalyzedLibrary {
   std::vector<std::pair<std::string, double>> stage_seconds;
   model::Settings settings;
-  model::Site site;  // empty without options.write_output (lint stops before relating incidents)
+  // Without relations or themes (analyze::assemble_site); empty without options.write_output
+  // (lint stops after extraction).
+  model::Site site;
   std::size_t documents = 0;
   std::size_t incidents = 0;
   std::size_t causes = 0;            // distinct causes seen in at least one incident

@@ -1,5 +1,6 @@
 // The analyzed library: incidents with their causes and related incidents.
-// Built once by analyze::analyze_library() and read-only afterwards.
+// Built by analyze::assemble_site(), then given each incident's relations and the themes
+// (analyze::relate_incidents()), and read-only afterwards.
 #pragma once
 
 #include <map>

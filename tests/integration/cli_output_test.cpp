@@ -156,7 +156,7 @@ TEST_CASE("build: reports each stage and every document to the progress", "[inte
   const build::BuildResult built = build::run_build(options);
   std::vector<std::string> names;
   for (const auto& phase : progress.phases) names.push_back(phase.name);
-  CHECK(names == std::vector<std::string>{"load", "parse + extract + classify", "similarity", "themes", "relate",
+  CHECK(names == std::vector<std::string>{"load", "parse + extract + classify", "assemble", "similarity", "themes", "relate",
                                           "render + index", "static index", "commit"});
   CHECK(progress.phases[1].total == 3);
   CHECK(progress.phases[1].advanced == 3);

@@ -102,11 +102,11 @@ TEST_CASE("search: a missing index says to build first", "[search]") {
 }
 
 TEST_CASE("search: similarity pairs alike incidents and not unlike ones", "[search]") {
-  std::vector<model::Incident> incidents;
+  std::vector<model::AnalyzedIncident> incidents;
   for (const auto& text : {"# Redis AOF corruption\n\n## Root cause\n\nRedis AOF file corrupted after disk filled; redis restart failed loading AOF.\n",
                            "# Redis AOF restore blocked\n\n## Root cause\n\nRedis could not restore the AOF file; AOF load failed after restart.\n",
                            "# Certificate expiry\n\n## Root cause\n\nThe TLS certificate for the website expired on Sunday.\n"}) {
-    incidents.push_back(*test::extract_text(text).incident);
+    incidents.emplace_back().incident = *test::extract_text(text).incident;
   }
   const auto pairs = search::find_similar_incidents(incidents, 1, 0.3);
   REQUIRE_FALSE(pairs.empty());

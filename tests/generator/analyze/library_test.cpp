@@ -126,22 +126,22 @@ TEST_CASE("library: no-cause notes and cause-conflict warnings", "[analyze]") {
 }
 
 TEST_CASE("themes: unexplained incidents with alike text are grouped, with top terms", "[analyze][search]") {
-  std::vector<model::Incident> incidents;
+  std::vector<model::AnalyzedIncident> incidents;
   for (const auto& [path, text] : std::vector<std::pair<std::string, std::string>>{
            {"a.md", "# Webhook delivery stalled\n\nWebhook delivery queue stalled; webhook workers stuck on the delivery queue.\n"},
            {"b.md", "# Webhook workers stuck\n\nThe webhook delivery workers were stuck and the webhook queue grew.\n"},
            {"c.md", "# Webhook backlog\n\nWebhook delivery backlog: workers stuck, webhook queue delayed.\n"},
            {"d.md", "# Printer offline\n\nThe office printer was offline all morning.\n"},
            {"e.md", "# Disk full\n\n## Root cause\n\nThe disk filled up.\n"}}) {
-    incidents.push_back(incident(path, text));
+    incidents.emplace_back().incident = incident(path, text);
   }
-  const std::vector<bool> explained{false, false, false, false, true};
+  incidents[4].causes.emplace_back().id = "disk-full";  // explained: in no theme
   const auto similar = search::find_similar_incidents(incidents, 1, 0.2);
-  const auto themes = search::find_themes(incidents, explained, similar, 1, 0.3);
+  const auto themes = search::find_themes(incidents, similar, 1, 0.3);
   REQUIRE(themes.size() == 1);
   CHECK(themes[0].incident_ids == std::vector<std::string>{"a", "b", "c"});
   CHECK(std::find(themes[0].top_terms.begin(), themes[0].top_terms.end(), "webhook") != themes[0].top_terms.end());
-  const auto threaded = search::find_themes(incidents, explained, similar, 4, 0.3);  // terms made on several threads
+  const auto threaded = search::find_themes(incidents, similar, 4, 0.3);  // terms made on several threads
   REQUIRE(threaded.size() == 1);
   CHECK(threaded[0].incident_ids == themes[0].incident_ids);
   CHECK(threaded[0].top_terms == themes[0].top_terms);
