@@ -7,6 +7,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "text/text.h"
+
 namespace pmkb::search {
 
 namespace {
@@ -83,19 +85,6 @@ char32_t infix(char32_t ch, bool between_digits) {
 
 bool is_suffix(char32_t ch) { return ch == '+' || ch == '#'; }
 
-void append_utf8(std::string& out, char32_t ch) {
-  if (ch < 0x80) {
-    out += static_cast<char>(ch);
-  } else if (ch < 0x800) {
-    out += static_cast<char>(0xC0 | (ch >> 6));
-    out += static_cast<char>(0x80 | (ch & 0x3F));
-  } else {
-    out += static_cast<char>(0xE0 | (ch >> 12));
-    out += static_cast<char>(0x80 | ((ch >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (ch & 0x3F));
-  }
-}
-
 // Calls `word` with each word of `text`, lower-cased, as Xapian's term generator splits it.
 template <typename OnWord>
 void for_each_word(const std::vector<char32_t>& text, OnWord&& word) {
@@ -110,7 +99,7 @@ void for_each_word(const std::vector<char32_t>& text, OnWord&& word) {
     if (is_ascii_upper(text[i])) {
       std::size_t p = i;
       do {
-        append_utf8(term, lower(text[p++]));
+        text::append_utf8(term, lower(text[p++]));
       } while (p < n && text[p] == '.' && ++p < n && is_ascii_upper(text[p]));
       if (term.size() > 1 && (p == n || !is_word_char(text[p]))) {
         i = p;
@@ -124,7 +113,7 @@ void for_each_word(const std::vector<char32_t>& text, OnWord&& word) {
     while (true) {
       char32_t previous = 0;
       while (ch != 0) {
-        append_utf8(term, ch);
+        text::append_utf8(term, ch);
         previous = ch;
         if (++i == n) {
           at_end = true;
@@ -135,7 +124,7 @@ void for_each_word(const std::vector<char32_t>& text, OnWord&& word) {
       if (at_end || i + 1 == n || !is_word_char(text[i + 1])) break;
       const char32_t joiner = infix(text[i], is_digit(previous) && is_digit(text[i + 1]));
       if (joiner == 0) break;
-      if (joiner != kIgnored) append_utf8(term, joiner);
+      if (joiner != kIgnored) text::append_utf8(term, joiner);
       ch = lower(text[++i]);
     }
     // Up to three '+' or '#' after a word belong to it ("c++", "c#"), unless a word follows.
@@ -146,7 +135,7 @@ void for_each_word(const std::vector<char32_t>& text, OnWord&& word) {
           term.resize(length);
           break;
         }
-        append_utf8(term, text[i]);
+        text::append_utf8(term, text[i]);
         if (++i == n) {
           at_end = true;
           break;
