@@ -267,7 +267,7 @@ cache::Analysis analyze_similarity(const std::vector<model::AnalyzedIncident>& i
 Written write_site(model::Site site, const model::Settings& settings, const BuildOptions& options, const CacheUse& cache_use, Earlier earlier,
                    output::StagedOutput& staged, diag::Diagnostics& diagnostics, StageClock& clock) {
   const render::Theme theme = render::load_theme(settings.theme, theme_override_dir(options, settings.theme), diagnostics);
-  const fs::path db_dir = staged.staging_dir() / "xapian";
+  const fs::path db_dir = staged.external_folder("xapian");
   search::IndexOptions index_options{options.jobs, std::nullopt, binary_identity(), extraction_environment(settings)};
   if (!options.clean && fs::is_directory(options.out_dir / "xapian")) index_options.previous = options.out_dir / "xapian";
   auto index = std::async(std::launch::async, [&] { search::build_index(site, db_dir, index_options); });

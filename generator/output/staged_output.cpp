@@ -81,6 +81,21 @@ bool next_bytes_are(int in, std::string_view bytes, std::string& scratch) {
   return read_up_to(in, scratch.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) && scratch == bytes;
 }
 
+// The names in the folder `fd`, with their types (DT_UNKNOWN where the file system gives none).
+std::vector<std::pair<std::string, unsigned char>> entries_of(int fd) {
+  std::vector<std::pair<std::string, unsigned char>> names;
+  std::vector<char> buffer(32 * 1024);
+  for (ssize_t got; (got = ::getdents64(fd, buffer.data(), buffer.size())) > 0;) {
+    for (ssize_t at = 0; at < got;) {
+      const auto* entry = reinterpret_cast<const struct dirent64*>(buffer.data() + at);
+      at += entry->d_reclen;
+      const std::string_view name = entry->d_name;
+      if (name != "." && name != "..") names.emplace_back(name, entry->d_type);
+    }
+  }
+  return names;
+}
+
 // Removes the folder `name` under the directory `dir_fd`, and everything in it, without
 // following symbolic links. Entries are read with their types, so nothing is stat'ed: a site
 // of 30,000 files is deleted with about one system call per file. What cannot be removed is
@@ -88,18 +103,11 @@ bool next_bytes_are(int in, std::string_view bytes, std::string& scratch) {
 void remove_folder(int dir_fd, const char* name) {
   const int fd = ::openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) return;
-  std::vector<char> buffer(32 * 1024);
-  for (ssize_t got; (got = ::getdents64(fd, buffer.data(), buffer.size())) > 0;) {
-    for (ssize_t at = 0; at < got;) {
-      const auto* entry = reinterpret_cast<const struct dirent64*>(buffer.data() + at);
-      at += entry->d_reclen;
-      const std::string_view child = entry->d_name;
-      if (child == "." || child == "..") continue;
-      if (entry->d_type == DT_DIR) {
-        remove_folder(fd, entry->d_name);
-      } else if (::unlinkat(fd, entry->d_name, 0) != 0 && errno == EISDIR) {
-        remove_folder(fd, entry->d_name);  // a folder on a file system that gives no types
-      }
+  for (const auto& [child, type] : entries_of(fd)) {
+    if (type == DT_DIR) {
+      remove_folder(fd, child.c_str());
+    } else if (::unlinkat(fd, child.c_str(), 0) != 0 && errno == EISDIR) {
+      remove_folder(fd, child.c_str());  // a folder on a file system that gives no types
     }
   }
   ::close(fd);
@@ -114,14 +122,19 @@ void remove_tree(const fs::path& path) {
 // Opens the folder at `path` for *at() calls, or -1.
 int open_folder(const fs::path& path) { return ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); }
 
+// Removes whatever is at `name` under `dir_fd` (a file, a link, or a folder and all in it).
+void remove_entry(int dir_fd, const char* name) {
+  if (::unlinkat(dir_fd, name, 0) != 0 && (errno == EISDIR || errno == EPERM)) remove_folder(dir_fd, name);
+}
+
 bool is_empty_dir(const fs::path& dir) {
   std::error_code ec;
   return fs::is_directory(dir, ec) && fs::directory_iterator(dir, ec) == fs::directory_iterator();
 }
 
-// What earlier builds left beside OUT (names starting with `prefix`, other than `keep`): the
-// sites that builds replaced, and the half-written staging directories of killed builds.
-// Called with the lock held, so no other build is using them.
+// What earlier builds left beside OUT (names starting with one of `prefixes`, other than
+// `keep`), sorted: the sites that builds replaced, and the half-written staging directories
+// of killed builds. Called with the lock held, so no other build is using them.
 std::vector<fs::path> leftovers(const fs::path& parent, const std::vector<std::string>& prefixes, const fs::path& keep) {
   std::error_code ec;
   std::vector<fs::path> found;
@@ -130,7 +143,21 @@ std::vector<fs::path> leftovers(const fs::path& parent, const std::vector<std::s
     const bool ours = std::any_of(prefixes.begin(), prefixes.end(), [&](const std::string& p) { return name.rfind(p, 0) == 0; });
     if (ours && it->path() != keep) found.push_back(it->path());
   }
+  std::sort(found.begin(), found.end());
   return found;
+}
+
+// A folder to recycle as the staging directory: a site an earlier build replaced, else the
+// staging directory of a killed build (a real folder, not a link to one); none when there is
+// neither.
+std::optional<fs::path> recyclable(const fs::path& parent, const std::string& hidden) {
+  for (const std::string kind : {".pmkb-replaced-", ".pmkb-staging-"}) {
+    for (const fs::path& candidate : leftovers(parent, {hidden + kind}, {})) {
+      std::error_code ec;
+      if (fs::symlink_status(candidate, ec).type() == fs::file_type::directory) return candidate;
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -170,7 +197,11 @@ StagedOutput::StagedOutput(fs::path out_dir, bool reuse_unchanged) : out_(std::m
   staging_ = parent / (hidden + ".pmkb-staging-" + std::to_string(::getpid()));
   replaced_ = parent / (hidden + ".pmkb-replaced-" + std::to_string(::getpid()));
   remove_tree(staging_);
-  fs::create_directories(staging_, ec);
+  if (reuse_unchanged) {
+    const std::optional<fs::path> earlier = recyclable(parent, hidden);
+    recycled_ = earlier && ::rename(earlier->c_str(), staging_.c_str()) == 0;
+  }
+  if (!recycled_) fs::create_directories(staging_, ec);
   if (ec) throw std::runtime_error("cannot create " + staging_.string() + ": " + ec.message());
   staging_fd_ = open_folder(staging_);
   if (staging_fd_ < 0) throw io_error("cannot open", staging_);
@@ -198,10 +229,48 @@ void StagedOutput::prepare_parent(const std::string& path) {
       const std::lock_guard lock(folders_mutex_);
       if (folders_.count(folder) > 0) continue;
     }
-    if (::mkdirat(staging_fd_, folder.c_str(), 0777) != 0 && errno != EEXIST) throw io_error("cannot create", staging_ / folder);
+    if (::mkdirat(staging_fd_, folder.c_str(), 0777) != 0) {
+      if (errno != EEXIST) throw io_error("cannot create", staging_ / folder);
+      // In a recycled staging directory the folder may be there already, or a file or a link
+      // where it should be: that goes.
+      struct stat st {};
+      const bool folder_there = ::fstatat(staging_fd_, folder.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+      if (!folder_there && (::unlinkat(staging_fd_, folder.c_str(), 0) != 0 || ::mkdirat(staging_fd_, folder.c_str(), 0777) != 0)) {
+        throw io_error("cannot create", staging_ / folder);
+      }
+    }
     const std::lock_guard lock(folders_mutex_);
     folders_.insert(std::move(folder));
   }
+}
+
+void StagedOutput::note_written(const std::string& path) {
+  if (!recycled_) return;
+  const std::lock_guard lock(written_mutex_);
+  written_.insert(path);
+}
+
+void StagedOutput::claim(const std::string& path) {
+  if (!recycled_) return;
+  note_written(path);
+  remove_entry(staging_fd_, path.c_str());
+}
+
+bool StagedOutput::already_previous(const std::string& path) const {
+  struct stat staged {};
+  struct stat previous {};
+  return ::fstatat(staging_fd_, path.c_str(), &staged, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(staged.st_mode) &&
+         ::fstatat(previous_fd_, path.c_str(), &previous, AT_SYMLINK_NOFOLLOW) == 0 && staged.st_dev == previous.st_dev &&
+         staged.st_ino == previous.st_ino;
+}
+
+bool StagedOutput::keep_previous(const std::string& path) {
+  if (recycled_ && already_previous(path)) {
+    note_written(path);
+    return true;
+  }
+  claim(path);
+  return ::linkat(previous_fd_, path.c_str(), staging_fd_, path.c_str(), 0) == 0;
 }
 
 void StagedOutput::write(const model::OutputFile& file) {
@@ -211,11 +280,11 @@ void StagedOutput::write(const model::OutputFile& file) {
     std::size_t size = 0;
     const Descriptor before = open_regular(previous_fd_, file.path, size);
     std::string scratch;
-    if (before.fd >= 0 && size == file.bytes.size() && next_bytes_are(before.fd, file.bytes, scratch) &&
-        ::linkat(previous_fd_, path, staging_fd_, path, 0) == 0) {
+    if (before.fd >= 0 && size == file.bytes.size() && next_bytes_are(before.fd, file.bytes, scratch) && keep_previous(file.path)) {
       return;  // unchanged: the previous site's file, mtime and all
     }
   }
+  claim(file.path);
   Descriptor out(::openat(staging_fd_, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666));
   if (out.fd < 0) throw io_error("cannot write", staging_ / file.path);
   write_all(out.fd, file.bytes, staging_ / file.path);
@@ -229,11 +298,19 @@ bool StagedOutput::keep(const std::string& path) {
   prepare_parent(path);
   struct stat st {};
   if (::fstatat(previous_fd_, path.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) return false;
-  return ::linkat(previous_fd_, path.c_str(), staging_fd_, path.c_str(), 0) == 0;
+  return keep_previous(path);
+}
+
+std::filesystem::path StagedOutput::external_folder(const std::string& rel) {
+  prepare_parent(rel);
+  if (recycled_) remove_entry(staging_fd_, rel.c_str());
+  external_folders_.insert(rel);
+  return staging_ / rel;
 }
 
 void StagedOutput::write_streamed(const std::string& path, const Producer& produce) {
   prepare_parent(path);
+  claim(path);
   const fs::path target = staging_ / path;
   Descriptor out(::openat(staging_fd_, path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666));
   if (out.fd < 0) throw io_error("cannot write", target);
@@ -292,7 +369,33 @@ StagedOutput::RangeReader StagedOutput::previous_ranges(const std::string& path)
   };
 }
 
+void StagedOutput::sweep(int dir_fd, const std::string& prefix) {
+  for (const auto& [name, type] : entries_of(dir_fd)) {
+    const std::string rel = prefix + name;
+    bool folder = type == DT_DIR;
+    if (type == DT_UNKNOWN) {
+      struct stat st {};
+      folder = ::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+    }
+    if (!folder) {
+      if (!written_.contains(rel) && ::unlinkat(dir_fd, name.c_str(), 0) != 0 && errno != ENOENT) throw io_error("cannot remove", staging_ / rel);
+    } else if (!external_folders_.contains(rel)) {
+      if (!folders_.contains(rel)) {
+        remove_folder(dir_fd, name.c_str());
+        struct stat st {};
+        if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+          throw std::runtime_error("cannot remove " + (staging_ / rel).string() + ", which the new site must not have; check its permissions");
+        }
+        continue;
+      }
+      const Descriptor inner(::openat(dir_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+      if (inner.fd >= 0) sweep(inner.fd, rel + "/");
+    }
+  }
+}
+
 void StagedOutput::commit() {
+  if (recycled_) sweep(staging_fd_, "");
   std::error_code ec;
   if (fs::exists(out_, ec)) {
     if (::renameat2(AT_FDCWD, staging_.c_str(), AT_FDCWD, out_.c_str(), RENAME_EXCHANGE) != 0) {

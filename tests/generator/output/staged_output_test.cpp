@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -168,4 +169,70 @@ TEST_CASE("output: a streamed file is written piece by piece, and kept when unch
     CHECK(dir.read("public/data/export.json") == joined);
   }
   CHECK_THROWS_AS(output::StagedOutput(dir.path() / "p2").write_streamed("../x", [](const auto&) {}), std::invalid_argument);
+}
+
+namespace {
+
+// Every file under `root` (relative paths), links included, folders not.
+std::vector<std::string> files_under(const fs::path& root) {
+  std::vector<std::string> out;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (!fs::is_directory(entry.symlink_status())) out.push_back(fs::relative(entry.path(), root).generic_string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+ino_t inode_of(const fs::path& file) {
+  struct stat st {};
+  REQUIRE(::lstat(file.c_str(), &st) == 0);
+  return st.st_ino;
+}
+
+}  // namespace
+
+TEST_CASE("output: the site the build before replaced is recycled, and only what the build wrote is published", "[output]") {
+  test::TempDir dir;
+  const fs::path out = dir.path() / "public";
+  const auto build = [&](const std::vector<model::OutputFile>& files, const std::vector<std::string>& kept) {
+    output::StagedOutput staged(out);
+    for (const auto& file : files) staged.write(file);
+    for (const auto& path : kept) CHECK(staged.keep(path));
+    staged.commit();
+  };
+  build({{"a/x.html", "a1"}, {"b/y.html", "b1"}, {"c/z/w.html", "c1"}, {"shape", "a file, later a folder"}}, {});
+  build({{"a/x.html", "a1"}, {"b/y.html", "b1"}, {"c/z/w.html", "c1"}, {"shape", "a file, later a folder"}}, {});
+  // The set-aside site (the first build's) shares its unchanged files with the published one.
+  std::string aside;
+  for (const auto& entry : fs::directory_iterator(dir.path())) {
+    if (entry.path().filename().string().starts_with(".public.pmkb-replaced-")) aside = entry.path().filename().string();
+  }
+  REQUIRE_FALSE(aside.empty());
+  dir.write("elsewhere/precious.txt", "not the site's");
+  fs::create_directory_symlink(dir.path() / "elsewhere", dir.path() / aside / "d");  // where the next build writes a folder
+  const ino_t b_before = inode_of(out / "b/y.html");
+
+  SECTION("a published file is never written through a link from the recycled site") {
+    {
+      output::StagedOutput failed(out);
+      failed.write({"a/x.html", "a2"});  // the recycled copy of a/x.html is a link to the published one
+      failed.write({"d/q.html", "q"});
+    }
+    CHECK(dir.read("public/a/x.html") == "a1");
+    CHECK(dir.read("elsewhere/precious.txt") == "not the site's");
+    CHECK_FALSE(fs::exists(dir.path() / "elsewhere" / "q.html"));
+  }
+  SECTION("stale files, folders and links go; changed files are new; kept ones are the previous site's") {
+    build({{"a/x.html", "a2"}, {"d/q.html", "q"}, {"shape/inner.html", "now a folder"}}, {"b/y.html"});
+    CHECK(files_under(out) == std::vector<std::string>{".pmkb-output", "a/x.html", "b/y.html", "d/q.html", "shape/inner.html"});
+    CHECK(dir.read("public/a/x.html") == "a2");
+    CHECK(dir.read("public/d/q.html") == "q");
+    CHECK(inode_of(out / "b/y.html") == b_before);  // kept: the same file, mtime and all
+    CHECK(fs::is_directory(fs::symlink_status(out / "d")));  // a folder, not the planted link
+    CHECK(dir.read("elsewhere/precious.txt") == "not the site's");
+    CHECK_FALSE(fs::exists(dir.path() / "elsewhere" / "q.html"));
+    // The site just replaced is set aside whole, for the next build.
+    build({{"a/x.html", "a2"}}, {"b/y.html"});
+    CHECK(files_under(out) == std::vector<std::string>{".pmkb-output", "a/x.html", "b/y.html"});
+  }
 }
