@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -51,28 +52,39 @@ std::vector<model::Theme> find_themes(const std::vector<model::AnalyzedIncident>
   // Words as written, so that the top terms read as words.
   const Xapian::WritableDatabase db = gist_database(incidents, GistWords::AsWritten, jobs);
 
-  std::set<std::size_t> assigned;
+  // Seeds by most free neighbours (those in no theme yet), then by index: kept in a set ordered
+  // that way and updated as incidents are assigned, so that taking each seed costs a lookup,
+  // not a pass over every incident (which made themes quadratic in a large library).
+  std::vector<std::size_t> free(incidents.size(), 0);
+  std::set<std::pair<std::size_t, std::size_t>, std::greater<>> by_free;  // (free, n - index): most free, then lowest index first
+  const auto rank = [&](std::size_t index) { return std::pair{free[index], incidents.size() - index}; };
+  for (const auto& [index, others] : neighbours) {
+    free[index] = others.size();
+    by_free.insert(rank(index));
+  }
+  std::vector<char> assigned(incidents.size(), 0);
   std::vector<model::Theme> themes;
-  while (true) {
-    std::size_t seed = 0;
-    std::size_t best = 0;
-    for (const auto& [index, others] : neighbours) {
-      if (assigned.count(index)) continue;
-      const auto free = static_cast<std::size_t>(std::count_if(others.begin(), others.end(), [&](const auto& o) { return !assigned.count(o.first); }));
-      if (free > best) {
-        best = free;
-        seed = index;
-      }
-    }
-    if (best == 0) break;
+  while (!by_free.empty() && by_free.begin()->first > 0) {
+    const std::size_t seed = incidents.size() - by_free.begin()->second;
     std::vector<std::size_t> members{seed};
     double total = 0;
     for (const auto& [other, score] : neighbours[seed]) {
-      if (assigned.count(other)) continue;
+      if (assigned[other]) continue;
       members.push_back(other);
       total += score;
     }
-    for (std::size_t m : members) assigned.insert(m);
+    for (std::size_t m : members) {
+      by_free.erase(rank(m));
+      assigned[m] = 1;
+    }
+    for (std::size_t m : members) {
+      for (const auto& [other, score] : neighbours[m]) {
+        if (assigned[other]) continue;
+        by_free.erase(rank(other));
+        --free[other];
+        by_free.insert(rank(other));
+      }
+    }
     model::Theme theme;
     for (std::size_t m : members) theme.incident_ids.push_back(incidents[m].incident.id);
     std::sort(theme.incident_ids.begin(), theme.incident_ids.end());

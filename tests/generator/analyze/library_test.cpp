@@ -125,6 +125,25 @@ TEST_CASE("library: no-cause notes and cause-conflict warnings", "[analyze]") {
   CHECK(find(site, "conflict").causes[0].source == model::CauseSource::FrontMatter);
 }
 
+TEST_CASE("themes: seeds are taken by most free neighbours, counted as incidents are assigned", "[analyze][search]") {
+  std::vector<model::AnalyzedIncident> incidents;
+  for (int i = 0; i < 10; ++i) {
+    const std::string n = std::to_string(i);
+    incidents.emplace_back().incident = incident("i" + n + ".md", "# Incident " + n + "\n\nSomething failed, case " + n + ".\n");
+  }
+  std::vector<model::Similarity> similar;
+  for (const auto& [a, b] : std::vector<std::pair<std::size_t, std::size_t>>{
+           {0, 1}, {0, 2}, {0, 3}, {0, 4},  // 0 has four neighbours: the first seed
+           {1, 5}, {2, 5}, {5, 6},          // 5 has three, but only 6 is still free after 0's theme
+           {6, 7}, {7, 8}, {7, 9}}) {       // 7 has three free: it must come before 5 and take 6
+    similar.push_back({a, b, 0.5});
+  }
+  const auto themes = search::find_themes(incidents, similar, 1, 0.3);
+  REQUIRE(themes.size() == 2);
+  CHECK(themes[0].incident_ids == std::vector<std::string>{"i0", "i1", "i2", "i3", "i4"});
+  CHECK(themes[1].incident_ids == std::vector<std::string>{"i6", "i7", "i8", "i9"});
+}
+
 TEST_CASE("themes: unexplained incidents with alike text are grouped, with top terms", "[analyze][search]") {
   std::vector<model::AnalyzedIncident> incidents;
   for (const auto& [path, text] : std::vector<std::pair<std::string, std::string>>{
