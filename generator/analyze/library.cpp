@@ -289,7 +289,8 @@ model::Site assemble_in_order(std::vector<model::Incident> incidents, std::vecto
 
 }  // namespace
 
-model::Site assemble_site(std::vector<model::Incident> incidents, std::vector<std::vector<CauseMatch>> causes, const model::Taxonomy& taxonomy) {
+model::Site assemble_site(std::vector<model::Incident> incidents, std::vector<std::vector<CauseMatch>> causes,
+                          const model::Taxonomy& taxonomy) {
   const std::vector<std::size_t> order = newest_first_order(incidents);
   return assemble_in_order(std::move(incidents), std::move(causes), order, taxonomy);
 }

@@ -41,7 +41,8 @@ model::Site assemble_site(std::vector<model::Incident> incidents, std::vector<st
 
 // Each incident's related incidents, parallel to `site.incidents`; `similarities` index into
 // `site.incidents`. Reads the incidents' ids, causes and services only.
-std::vector<std::vector<model::RelatedIncident>> relate_incidents(const model::Site& site, const std::vector<model::Similarity>& similarities,
+std::vector<std::vector<model::RelatedIncident>> relate_incidents(const model::Site& site,
+                                                                  const std::vector<model::Similarity>& similarities,
                                                                   const RelatedLimits& limits = {});
 
 // Both at once, for callers that measured `similarities` over `incidents` as given (their

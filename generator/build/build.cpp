@@ -198,14 +198,16 @@ std::uint64_t extraction_environment(const model::Settings& settings) {
 
 constexpr const char* kExportFile = "incidents.json";
 
-// What write_site() wrote: how many files, the pages' digests and the export's pieces.
+// What relate_and_write_site() wrote: how many files, the pages' digests and the export's
+// pieces.
 struct Written {
   std::size_t files = 0;
   render::PageDigests pages;
   std::vector<exporter::Piece> exported;
 };
 
-// What write_site() may take from the previous site: the pages' digests and the export's pieces.
+// What relate_and_write_site() may take from the previous site: the pages' digests and the
+// export's pieces.
 struct Earlier {
   render::PageDigests pages;
   std::vector<exporter::Piece> exported;
@@ -264,8 +266,8 @@ cache::Analysis analyze_similarity(const std::vector<model::AnalyzedIncident>& i
 // `earlier` holds unchanged are kept from the previous site. Then the model is released, and
 // the static search index is made from the database alone. The caller swaps the staging
 // directory into place.
-Written write_site(model::Site site, const model::Settings& settings, const BuildOptions& options, const CacheUse& cache_use, Earlier earlier,
-                   output::StagedOutput& staged, diag::Diagnostics& diagnostics, StageClock& clock) {
+Written relate_and_write_site(model::Site site, const model::Settings& settings, const BuildOptions& options, const CacheUse& cache_use,
+                              Earlier earlier, output::StagedOutput& staged, diag::Diagnostics& diagnostics, StageClock& clock) {
   const render::Theme theme = render::load_theme(settings.theme, theme_override_dir(options, settings.theme), diagnostics);
   const fs::path db_dir = staged.external_folder("xapian");
   search::IndexOptions index_options{options.jobs, std::nullopt, binary_identity(), extraction_environment(settings)};
@@ -553,7 +555,8 @@ BuildResult run_build(const BuildOptions& given) {
     // Read under the lock: the files it describes are the ones `staged` keeps.
     Earlier earlier;
     if (!options.clean) earlier = previous_output(read_state(options.out_dir), environment);
-    Written written = write_site(std::move(library.site), library.settings, options, cache_use, std::move(earlier), *staged, found, clock);
+    Written written =
+        relate_and_write_site(std::move(library.site), library.settings, options, cache_use, std::move(earlier), *staged, found, clock);
     result.summary.files_written = written.files;
     result.diagnostics = finish_diagnostics(found, library.settings.rule_levels, library.display_paths);
     clock.start("commit");

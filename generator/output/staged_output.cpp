@@ -378,13 +378,16 @@ void StagedOutput::sweep(int dir_fd, const std::string& prefix) {
       folder = ::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
     }
     if (!folder) {
-      if (!written_.contains(rel) && ::unlinkat(dir_fd, name.c_str(), 0) != 0 && errno != ENOENT) throw io_error("cannot remove", staging_ / rel);
+      if (!written_.contains(rel) && ::unlinkat(dir_fd, name.c_str(), 0) != 0 && errno != ENOENT) {
+        throw io_error("cannot remove", staging_ / rel);
+      }
     } else if (!external_folders_.contains(rel)) {
       if (!folders_.contains(rel)) {
         remove_folder(dir_fd, name.c_str());
         struct stat st {};
         if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
-          throw std::runtime_error("cannot remove " + (staging_ / rel).string() + ", which the new site must not have; check its permissions");
+          throw std::runtime_error("cannot remove " + (staging_ / rel).string() +
+                                   ", which the new site must not have; check its permissions");
         }
         continue;
       }
