@@ -229,15 +229,15 @@ void StagedOutput::prepare_parent(const std::string& path) {
       const std::lock_guard lock(folders_mutex_);
       if (folders_.count(folder) > 0) continue;
     }
-    if (::mkdirat(staging_fd_, folder.c_str(), 0777) != 0) {
+    // In a recycled staging directory the folder may be there already, or a file or a link
+    // where it should be, which goes. Another thread may be making the same folder meanwhile.
+    for (int attempt = 0;; ++attempt) {
+      if (::mkdirat(staging_fd_, folder.c_str(), 0777) == 0) break;
       if (errno != EEXIST) throw io_error("cannot create", staging_ / folder);
-      // In a recycled staging directory the folder may be there already, or a file or a link
-      // where it should be: that goes.
       struct stat st {};
-      const bool folder_there = ::fstatat(staging_fd_, folder.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
-      if (!folder_there && (::unlinkat(staging_fd_, folder.c_str(), 0) != 0 || ::mkdirat(staging_fd_, folder.c_str(), 0777) != 0)) {
-        throw io_error("cannot create", staging_ / folder);
-      }
+      if (::fstatat(staging_fd_, folder.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) break;
+      if (attempt == 2) throw std::runtime_error("cannot create " + (staging_ / folder).string() + ": something else is there");
+      ::unlinkat(staging_fd_, folder.c_str(), 0);
     }
     const std::lock_guard lock(folders_mutex_);
     folders_.insert(std::move(folder));
