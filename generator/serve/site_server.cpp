@@ -5,11 +5,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <fstream>
 #include <future>
 #include <mutex>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace pmkb::serve {
 
@@ -139,6 +141,7 @@ struct SiteServer::Impl {
   std::atomic<unsigned> generation{0};
   int port = 0;
   int listen_fd = -1;
+  std::atomic<bool> stop_requested{false};
 
   // One Xapian reader per worker thread, reopened when a rebuild swapped in a new index; answers
   // are cached per request until then (on-call engineers repeat each other's searches), and
@@ -286,10 +289,24 @@ int SiteServer::bind() {
   return impl_->port;
 }
 
-void SiteServer::run() { impl_->http.listen_after_bind(); }
+void SiteServer::run() {
+  // httplib's stop() does nothing until listen_after_bind() has marked the server running, so
+  // a stop() that came just before then would be lost, and the server would run on. Stops are
+  // therefore made here, by a thread that repeats them until the accept loop has ended.
+  std::atomic<bool> ended{false};
+  std::thread stopper([&] {
+    while (!ended) {
+      if (impl_->stop_requested && impl_->http.is_running()) impl_->http.stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+  if (!impl_->stop_requested) impl_->http.listen_after_bind();
+  ended = true;
+  stopper.join();
+}
 
 void SiteServer::stop() {
-  if (impl_ && impl_->http.is_running()) impl_->http.stop();
+  if (impl_) impl_->stop_requested = true;
 }
 
 void SiteServer::notify_rebuilt() { ++impl_->generation; }

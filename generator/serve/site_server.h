@@ -57,6 +57,8 @@ class SiteServer {
   int bind();
   // Serves until stop() is called. Requires bind().
   void run();
+  // Makes run() return within about 20 ms, even when it has not started listening yet; safe
+  // to call from any thread, at any time, more than once.
   void stop();
   // Tells open pages (with live reload) that the site changed.
   void notify_rebuilt();

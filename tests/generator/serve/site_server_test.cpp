@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
@@ -376,4 +377,24 @@ TEST_CASE("serve: binds to the loopback unless told otherwise", "[serve]") {
     ::waitpid(pid, &status, 0);
     CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 0));
   }
+}
+
+TEST_CASE("serve: a stop that comes before the server listens is not lost", "[serve]") {
+  test::TempDir dir;
+  write_library(dir, 1);
+  build::run_build(options_for(dir));
+  // On the heap and left behind if run() never returns, so that a failure is a failed check,
+  // not a test run that hangs or a server destroyed while it runs.
+  auto server = std::make_unique<serve::SiteServer>(serve::ServeOptions{dir.path() / "public", "127.0.0.1", 0, false, 5});
+  server->bind();
+  server->stop();  // as a signal arriving between bind() and run() does
+  auto returned = std::make_shared<std::atomic<bool>>(false);
+  std::thread([running = server.get(), returned] {
+    running->run();
+    *returned = true;
+  }).detach();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!*returned && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(*returned);
+  if (!*returned) server.release();
 }
