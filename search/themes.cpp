@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <functional>
 #include <map>
 #include <set>
 
@@ -56,8 +55,11 @@ std::vector<model::Theme> find_themes(const std::vector<model::AnalyzedIncident>
   // that way and updated as incidents are assigned, so that taking each seed costs a lookup,
   // not a pass over every incident (which made themes quadratic in a large library).
   std::vector<std::size_t> free(incidents.size(), 0);
-  std::set<std::pair<std::size_t, std::size_t>, std::greater<>> by_free;  // (free, n - index): most free, then lowest index first
-  const auto rank = [&](std::size_t index) { return std::pair{free[index], incidents.size() - index}; };
+  const auto before = [](const std::pair<std::size_t, std::size_t>& a, const std::pair<std::size_t, std::size_t>& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  };
+  std::set<std::pair<std::size_t, std::size_t>, decltype(before)> by_free(before);  // (free, index)
+  const auto rank = [&](std::size_t index) { return std::pair{free[index], index}; };
   for (const auto& [index, others] : neighbours) {
     free[index] = others.size();
     by_free.insert(rank(index));
@@ -65,7 +67,7 @@ std::vector<model::Theme> find_themes(const std::vector<model::AnalyzedIncident>
   std::vector<char> assigned(incidents.size(), 0);
   std::vector<model::Theme> themes;
   while (!by_free.empty() && by_free.begin()->first > 0) {
-    const std::size_t seed = incidents.size() - by_free.begin()->second;
+    const std::size_t seed = by_free.begin()->second;
     std::vector<std::size_t> members{seed};
     double total = 0;
     for (const auto& [other, score] : neighbours[seed]) {

@@ -295,12 +295,13 @@ model::Site assemble_site(std::vector<model::Incident> incidents, std::vector<st
   return assemble_in_order(std::move(incidents), std::move(causes), order, taxonomy);
 }
 
-std::vector<std::vector<RelatedIncident>> relate_incidents(const model::Site& site, const std::vector<model::Similarity>& similarities,
-                                                           const RelatedLimits& limits) {
+void relate_site(model::Site& site, const std::vector<model::Similarity>& similarities, std::vector<model::Theme> themes,
+                 const RelatedLimits& limits) {
   const Relater relater(site.incidents, similarities, limits);
   std::vector<std::vector<RelatedIncident>> related(site.incidents.size());
   for (std::size_t i = 0; i < site.incidents.size(); ++i) related[i] = relater.related_to(i);
-  return related;
+  for (std::size_t i = 0; i < site.incidents.size(); ++i) site.incidents[i].related = std::move(related[i]);
+  site.themes = std::move(themes);
 }
 
 model::Site analyze_library(std::vector<model::Incident> incidents, std::vector<std::vector<CauseMatch>> causes,
@@ -314,9 +315,7 @@ model::Site analyze_library(std::vector<model::Incident> incidents, std::vector<
     if (s.a < position.size() && s.b < position.size()) in_site_order.push_back({position[s.a], position[s.b], s.score});
   }
   model::Site site = assemble_in_order(std::move(incidents), std::move(causes), order, taxonomy);
-  std::vector<std::vector<RelatedIncident>> related = relate_incidents(site, in_site_order, limits);
-  for (std::size_t i = 0; i < site.incidents.size(); ++i) site.incidents[i].related = std::move(related[i]);
-  site.themes = std::move(themes);
+  relate_site(site, in_site_order, std::move(themes), limits);
   return site;
 }
 

@@ -35,15 +35,16 @@ std::vector<model::Incident> assign_unique_ids(std::vector<model::Incident> inci
 // actions from earlier incidents with the same cause, "recurred after fixes", and each cause's
 // occurrences. The incidents' passages, which only classification reads, are not carried
 // into the site. Each incident's `related` and the site's `themes` are left empty: they need
-// the similarities, which are measured over this order (relate_incidents below).
+// the similarities, which are measured over this order (relate_site below).
 model::Site assemble_site(std::vector<model::Incident> incidents, std::vector<std::vector<model::CauseMatch>> causes,
                           const model::Taxonomy& taxonomy);
 
-// Each incident's related incidents, parallel to `site.incidents`; `similarities` index into
-// `site.incidents`. Reads the incidents' ids, causes and services only.
-std::vector<std::vector<model::RelatedIncident>> relate_incidents(const model::Site& site,
-                                                                  const std::vector<model::Similarity>& similarities,
-                                                                  const RelatedLimits& limits = {});
+// Gives the site its relations: each incident's `related` (from `similarities`, which index
+// into `site.incidents`, and the incidents' ids, causes and services) and the site's `themes`.
+// Writes those members only, so that other threads may read the incidents and their causes
+// meanwhile (the build writes the search index from them).
+void relate_site(model::Site& site, const std::vector<model::Similarity>& similarities, std::vector<model::Theme> themes,
+                 const RelatedLimits& limits = {});
 
 // Both at once, for callers that measured `similarities` over `incidents` as given (their
 // indexes point into `incidents`, not into the site): the site with its relations and themes.

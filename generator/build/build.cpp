@@ -289,9 +289,7 @@ Written relate_and_write_site(model::Site site, const model::Settings& settings,
   try {
     cache::Analysis analysis = analyze_similarity(site.incidents, options.jobs, cache_use, clock);
     clock.start("relate");
-    std::vector<std::vector<model::RelatedIncident>> related = analyze::relate_incidents(site, analysis.similarities);
-    for (std::size_t i = 0; i < site.incidents.size(); ++i) site.incidents[i].related = std::move(related[i]);
-    site.themes = std::move(analysis.themes);
+    analyze::relate_site(site, analysis.similarities, std::move(analysis.themes));
     clock.lap("relate");
     clock.start("render + index");
     out.pages = render::render_site(site, settings, theme, options.jobs, sink, diagnostics, earlier_pages);

@@ -1,6 +1,6 @@
 // The analyzed library: incidents with their causes and related incidents.
 // Built by analyze::assemble_site(), then given each incident's relations and the themes
-// (analyze::relate_incidents()), and read-only afterwards.
+// (analyze::relate_site()), and read-only afterwards.
 #pragma once
 
 #include <map>

@@ -114,18 +114,16 @@ void remove_folder(int dir_fd, const char* name) {
   ::unlinkat(dir_fd, name, AT_REMOVEDIR);
 }
 
-// Removes `path`: a file, or a folder and everything in it.
-void remove_tree(const fs::path& path) {
-  if (::unlinkat(AT_FDCWD, path.c_str(), 0) != 0 && (errno == EISDIR || errno == EPERM)) remove_folder(AT_FDCWD, path.c_str());
-}
-
-// Opens the folder at `path` for *at() calls, or -1.
-int open_folder(const fs::path& path) { return ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); }
-
 // Removes whatever is at `name` under `dir_fd` (a file, a link, or a folder and all in it).
 void remove_entry(int dir_fd, const char* name) {
   if (::unlinkat(dir_fd, name, 0) != 0 && (errno == EISDIR || errno == EPERM)) remove_folder(dir_fd, name);
 }
+
+// Removes `path`: a file, or a folder and everything in it.
+void remove_tree(const fs::path& path) { remove_entry(AT_FDCWD, path.c_str()); }
+
+// Opens the folder at `path` for *at() calls, or -1.
+int open_folder(const fs::path& path) { return ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); }
 
 bool is_empty_dir(const fs::path& dir) {
   std::error_code ec;
