@@ -2,7 +2,6 @@
 
 #include <pthread.h>
 #include <signal.h>
-#include <sys/prctl.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -44,10 +43,6 @@ int run_server(const serve::ServeOptions& options, const std::optional<build::Bu
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  // A server stays up and answers with little memory each: no transparent huge pages (which
-  // the allocator asks for to speed up builds, allocator_options.cpp) for its many threads'
-  // memory. Without --watch, its memory stayed at about 40 MB instead of 85 MB.
-  if (!watch) ::prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
 
   serve::ServeOptions effective = options;
   effective.live_reload = watch.has_value();
