@@ -136,7 +136,7 @@ IndexedDocument make_document(const model::AnalyzedIncident& entry, std::string 
 class RareTerms : public Xapian::ExpandDecider {
  public:
   RareTerms(const Xapian::Database& db, Xapian::doccount max_incidents) : db_(db), max_(max_incidents) {}
-  bool operator()(const std::string& term) const override { return db_.get_termfreq(term) <= max_; }
+  bool operator()(const std::string& term) const override { return term != kLeftOutTerm && db_.get_termfreq(term) <= max_; }
 
  private:
   const Xapian::Database& db_;
@@ -319,10 +319,13 @@ IndexUpdate build_index(const model::Site& site, const std::filesystem::path& db
 std::vector<model::Similarity> find_similar_incidents(const std::vector<model::AnalyzedIncident>& incidents, unsigned jobs, double min_score,
                                                       std::size_t per_incident) {
   if (incidents.size() < 2) return {};
-  const Xapian::WritableDatabase db = gist_database(incidents, GistWords::Stemmed, jobs);
+  // Only rare terms are ever looked at (RareTerms): the others are left out of the database,
+  // which keeps the documents' lengths, so the weights are the same.
+  const auto max_termfreq = std::clamp<Xapian::doccount>(static_cast<Xapian::doccount>(incidents.size() / 50), 20, 250);
+  const Xapian::WritableDatabase db = gist_database(incidents, GistWords::Stemmed, jobs, max_termfreq);
   std::map<std::pair<std::size_t, std::size_t>, double> pairs;
   Xapian::Enquire enquire(db);
-  const RareTerms rare(db, std::clamp<Xapian::doccount>(static_cast<Xapian::doccount>(incidents.size() / 50), 20, 250));
+  const RareTerms rare(db, max_termfreq);
   for (Xapian::docid id = 1; id <= incidents.size(); ++id) {
     Xapian::RSet rset;
     rset.add_document(id);
