@@ -297,10 +297,8 @@ model::Site assemble_site(std::vector<model::Incident> incidents, std::vector<st
 
 void relate_site(model::Site& site, const std::vector<model::Similarity>& similarities, std::vector<model::Theme> themes,
                  const RelatedLimits& limits) {
-  const Relater relater(site.incidents, similarities, limits);
-  std::vector<std::vector<RelatedIncident>> related(site.incidents.size());
-  for (std::size_t i = 0; i < site.incidents.size(); ++i) related[i] = relater.related_to(i);
-  for (std::size_t i = 0; i < site.incidents.size(); ++i) site.incidents[i].related = std::move(related[i]);
+  const Relater relater(site.incidents, similarities, limits);  // reads no incident's `related`
+  for (std::size_t i = 0; i < site.incidents.size(); ++i) site.incidents[i].related = relater.related_to(i);
   site.themes = std::move(themes);
 }
 
