@@ -93,24 +93,27 @@ struct Extracted {
   std::string_view cached;  // into the previous cache, while it is alive
 };
 
-// The key of a source in the extraction cache: what extraction reads of it besides the
-// settings (which the cache file's environment covers).
-std::uint64_t cache_key(const content::SourceFile& source) {
-  return text::Digest().add(source.path).add(source.display_path).add(source.text).value();
-}
+// Reads a source again (its text was left out when it was loaded), reporting what the load
+// did not: a failure, or the diagnostics of a file that changed since.
+using Reread = std::function<std::optional<content::SourceFile>(const content::SourceFile&, diag::Diagnostics&)>;
 
 // Parses, extracts and classifies every source on the worker pool, or takes what `cached`
-// holds for it. Each source reports into its own sink; the sinks are merged in source order,
-// so the diagnostics do not depend on -j or on the cache. Each source's text is released
-// once it is extracted, and its passages once it is classified, so that the library's text
-// and its model are not both in memory whole.
+// holds for it (under the source's digest, which covers what extraction reads of it besides
+// the settings: the cache file's environment covers those). Each source reports into its own
+// sink; the sinks are merged in source order, so the diagnostics do not depend on -j or on
+// the cache. Each source's text is released once it is extracted, and its passages once it
+// is classified, so that the library's text and its model are not both in memory whole. A
+// source loaded without its text, whose cached entry cannot be read back after all, is read
+// again with `reread`.
 std::vector<Extracted> extract_all(std::vector<content::SourceFile> sources, const model::Settings& settings, extract::Body body,
-                                   const cache::ExtractionCache& cached, unsigned jobs, progress::Progress& progress) {
+                                   const cache::ExtractionCache& cached, const Reread& reread, unsigned jobs,
+                                   progress::Progress& progress) {
   const markdown::MarkdownOptions markdown_options{settings.unsafe_html};
   const analyze::Classifier classifier(settings);
   return parallel::map_indexes(sources.size(), jobs, [&](std::size_t i) {
     Extracted out;
-    out.key = cache_key(sources[i]);
+    out.key = sources[i].digest;
+    diag::Diagnostics found;
     if (const auto packed = cached.find(out.key)) {
       if (std::optional<cache::Extraction> hit = cache::unpack(*packed)) {
         std::string().swap(sources[i].text);
@@ -119,8 +122,17 @@ std::vector<Extracted> extract_all(std::vector<content::SourceFile> sources, con
         progress.advance();
         return out;
       }
+      if (sources[i].text.empty()) {
+        std::optional<content::SourceFile> again = reread(sources[i], found);
+        if (!again) {
+          out.extraction.diagnostics = found.all();
+          progress.advance();
+          return out;
+        }
+        sources[i] = std::move(*again);
+        out.key = sources[i].digest;
+      }
     }
-    diag::Diagnostics found;
     const content::SplitDocument split = content::split_front_matter(sources[i], found);
     const markdown::ParsedDocument doc = markdown::parse_markdown(split.body, split.body_first_line, markdown_options);
     std::optional<model::Incident> incident = extract::extract_incident(sources[i], split, doc, settings, found, body);
@@ -216,8 +228,9 @@ struct Earlier {
 // OUT/.pmkb-analysis: the similarities and themes, for the next build (cache/analysis_cache.h).
 constexpr const char* kAnalysisFile = ".pmkb-analysis";
 
-// The caches of a build that writes OUT: what the previous build left (read under the lock),
-// and where this build's go. Lint reads and writes none.
+// The caches of a build that writes OUT: what the previous build left (its extraction cache,
+// read with the sources; its analysis, under the lock), and where this build's go. Lint
+// reads and writes none.
 struct CacheUse {
   cache::ExtractionCache previous;
   std::string previous_analysis;  // the bytes of OUT/.pmkb-analysis
@@ -319,15 +332,27 @@ struct Inputs {
   bool config_failed = false;  // pmkb.yaml had errors: nothing else was read
 };
 
-Inputs load_inputs(const BuildOptions& options, diag::Diagnostics& found) {
+content::LoadOptions load_options(const model::Settings& settings) { return {settings.ignore, settings.max_file_bytes, {}}; }
+
+// Reads the settings, then the sources. Given `cache_use` (a build that writes OUT), it also
+// reads the extraction cache that the previous build left, unless --clean, and the sources
+// that the cache holds are loaded without their text. The cache is content-addressed and
+// replaced, never written in place, so it is safe to read before the lock is taken.
+Inputs load_inputs(const BuildOptions& options, diag::Diagnostics& found, CacheUse* cache_use) {
   Inputs inputs;
   inputs.settings = config::load_settings(options.content_dir, options.config_file, found);
   if (found.count(diag::Level::Error) > 0) {
     inputs.config_failed = true;  // a broken config builds nothing
     return inputs;
   }
-  inputs.sources =
-      content::load_content(options.content_dir, {inputs.settings.ignore, inputs.settings.max_file_bytes}, found, options.jobs);
+  content::LoadOptions load = load_options(inputs.settings);
+  if (cache_use) {
+    cache_use->environment = extraction_environment(inputs.settings);
+    if (!options.clean) cache_use->previous = cache::ExtractionCache::read(options.out_dir / kCacheFile, cache_use->environment);
+    const cache::ExtractionCache& previous = cache_use->previous;
+    if (previous.size() > 0) load.text_not_needed = [&previous](std::uint64_t digest) { return previous.find(digest).has_value(); };
+  }
+  inputs.sources = content::load_content(options.content_dir, load, found, options.jobs);
   return inputs;
 }
 
@@ -357,8 +382,14 @@ AnalyzedLibrary analyze_inputs(Inputs inputs, const BuildOptions& options, Cache
   library.documents = inputs.sources.size();
   clock.start("parse + extract + classify", inputs.sources.size());
   const extract::Body body = options.write_output ? extract::Body::Keep : extract::Body::Drop;
+  const Reread reread = [&](const content::SourceFile& source, diag::Diagnostics& found_again) {
+    diag::Diagnostics reading;
+    auto again = content::read_content_file(options.content_dir, source.path, load_options(settings), reading);
+    if (!again || again->digest != source.digest) found_again.merge(std::move(reading));
+    return again;
+  };
   std::vector<Extracted> extracted =
-      extract_all(std::move(inputs.sources), settings, body, cache_use.previous, options.jobs, clock.progress());
+      extract_all(std::move(inputs.sources), settings, body, cache_use.previous, reread, options.jobs, clock.progress());
   if (cache_use.staged) write_extraction_cache(extracted, cache_use.environment, options.jobs, *cache_use.staged);
   Extraction extraction = merge_extracted(std::move(extracted), found);
   cache_use.previous = {};  // released once `extracted`, which looked into it, is gone
@@ -396,11 +427,12 @@ std::string environment_fingerprint(const model::Settings& settings, const Build
 }
 
 // A digest of everything the output depends on: the environment and every source (path,
-// bytes and how its path is printed). Two builds with the same fingerprint write the same site.
+// bytes and how its path is printed: its digest). Two builds with the same fingerprint write
+// the same site.
 std::string input_fingerprint(const Inputs& inputs, const std::string& environment) {
   text::Digest digest;
   digest.add(environment);
-  for (const auto& source : inputs.sources) digest.add(source.path).add(source.display_path).add(source.text);
+  for (const auto& source : inputs.sources) digest.add(source.digest);
   return digest.hex();
 }
 
@@ -454,6 +486,53 @@ nlohmann::json read_state(const fs::path& out_dir) {
   return state.is_object() ? state : nullptr;
 }
 
+// Reads the top-level "fingerprint" of a state file and stops there, so that a build whose
+// inputs changed does not parse the whole file (a megabyte or more) just to learn that.
+class FingerprintReader : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  const std::string& fingerprint() const { return fingerprint_; }
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool string(string_t& value) override {
+    if (!at_fingerprint_) return true;
+    fingerprint_ = value;
+    return false;  // found: stop
+  }
+  bool key(string_t& name) override {
+    at_fingerprint_ = depth_ == 1 && name == "fingerprint";
+    return true;
+  }
+  bool start_object(std::size_t) override { return enter(); }
+  bool end_object() override { return leave(); }
+  bool start_array(std::size_t) override { return enter(); }
+  bool end_array() override { return leave(); }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+ private:
+  bool enter() {
+    ++depth_;
+    return true;
+  }
+  bool leave() {
+    --depth_;
+    return true;
+  }
+  int depth_ = 0;
+  bool at_fingerprint_ = false;
+  std::string fingerprint_;
+};
+
+// The fingerprint that the state in `out_dir` records, or "" when there is none.
+std::string recorded_fingerprint(const fs::path& out_dir) {
+  FingerprintReader reader;
+  nlohmann::json::sax_parse(read_file_or_empty(out_dir / kStateFile), &reader);
+  return reader.fingerprint();
+}
+
 // The result of the build that left `state`, when it was built from inputs with `fingerprint`.
 std::optional<BuildResult> previous_result(const nlohmann::json& state, const std::string& fingerprint) {
   if (!state.is_object() || state.value("fingerprint", "") != fingerprint) return std::nullopt;
@@ -498,7 +577,7 @@ AnalyzedLibrary analyze_content(const BuildOptions& given, diag::Diagnostics& fo
   std::vector<std::pair<std::string, double>> seconds;
   StageClock clock(seconds, options.progress);
   clock.start("load");
-  Inputs inputs = load_inputs(options, found);
+  Inputs inputs = load_inputs(options, found, nullptr);
   clock.lap("load");
   CacheUse no_cache;
   AnalyzedLibrary library = analyze_inputs(std::move(inputs), options, no_cache, found, clock);
@@ -514,14 +593,15 @@ BuildResult run_build(const BuildOptions& given) {
   StageClock clock(result.summary.stage_seconds, options.progress);
   diag::Diagnostics found;
   clock.start("load");
-  Inputs inputs = load_inputs(options, found);
+  CacheUse cache_use;
+  Inputs inputs = load_inputs(options, found, options.write_output ? &cache_use : nullptr);
   clock.lap("load");
   std::string environment;
   std::string fingerprint;
   if (options.write_output && !inputs.config_failed) {
     environment = environment_fingerprint(inputs.settings, options);
     fingerprint = input_fingerprint(inputs, environment);
-    if (!options.clean) {
+    if (!options.clean && recorded_fingerprint(options.out_dir) == fingerprint) {
       if (auto previous = previous_result(read_state(options.out_dir), fingerprint)) {
         previous->summary.stage_seconds = std::move(result.summary.stage_seconds);
         previous->summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -532,14 +612,9 @@ BuildResult run_build(const BuildOptions& given) {
   // Taken before the work, so that a second build into OUT is refused at once.
   std::optional<output::StagedOutput> staged;
   if (options.write_output && !inputs.config_failed) staged.emplace(options.out_dir, !options.clean);
-  CacheUse cache_use;
   if (staged) {
-    cache_use.environment = extraction_environment(inputs.settings);
     // Read under the lock, like the previous pages below.
-    if (!options.clean) {
-      cache_use.previous = cache::ExtractionCache::read(options.out_dir / kCacheFile, cache_use.environment);
-      cache_use.previous_analysis = read_file_or_empty(options.out_dir / kAnalysisFile);
-    }
+    if (!options.clean) cache_use.previous_analysis = read_file_or_empty(options.out_dir / kAnalysisFile);
     cache_use.staged = &*staged;
   }
   AnalyzedLibrary library = analyze_inputs(std::move(inputs), options, cache_use, found, clock);

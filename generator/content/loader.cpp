@@ -13,6 +13,7 @@
 
 #include "content/encoding.h"
 #include "parallel/parallel.h"
+#include "text/digest.h"
 
 namespace pmkb::content {
 
@@ -54,14 +55,18 @@ struct FileDescriptor {
 
 }  // namespace
 
-std::string display_path_of(const fs::path& file) {
+std::string display_path_of(const fs::path& file, const fs::path& cwd) {
   // Lexical, not fs::proximate: that resolves symbolic links and would name a link's target.
+  fs::path shown;
+  if (!cwd.empty()) shown = (file.is_absolute() ? file : cwd / file).lexically_normal().lexically_proximate(cwd);
+  if (shown.empty()) shown = file;
+  return shown.generic_string();
+}
+
+std::string display_path_of(const fs::path& file) {
   std::error_code ec;
   const fs::path cwd = fs::current_path(ec);
-  fs::path shown;
-  if (!ec) shown = fs::absolute(file, ec).lexically_normal().lexically_proximate(cwd);
-  if (ec || shown.empty()) shown = file;
-  return shown.generic_string();
+  return display_path_of(file, ec ? fs::path() : cwd);
 }
 
 SourceFile make_source_file(std::string path, std::string display_path, std::string_view bytes,
@@ -92,7 +97,8 @@ SourceFile make_source_file(std::string path, std::string display_path, std::str
                            "\"; re-save the original text as UTF-8",
                        "mojibake");
   }
-  return {std::move(path), std::move(display_path), std::move(normalized.text)};
+  const std::uint64_t digest = text::Digest().add(path).add(display_path).add(normalized.text).value();
+  return {std::move(path), std::move(display_path), std::move(normalized.text), digest};
 }
 
 std::vector<std::string> find_content(const fs::path& dir, const LoadOptions& options, diag::Diagnostics& diagnostics) {
@@ -128,12 +134,15 @@ std::vector<std::string> find_content(const fs::path& dir, const LoadOptions& op
       if (name.empty() || name[0] == '.') continue;
       const std::string rel = folder.empty() ? name : folder + "/" + name;
       if (is_ignored(rel, options.ignore)) continue;
-      const fs::file_status status = it->symlink_status(ec);
+      // The types the listing gave (no lstat() per file, unless the file system gives none).
+      const bool link = it->is_symlink(ec);
+      const bool is_folder = !ec && !link && it->is_directory(ec);
+      const bool regular = !ec && !link && !is_folder && it->is_regular_file(ec);
       if (ec) {  // vanished while the folder was listed
         ec.clear();
         continue;
       }
-      if (fs::is_symlink(status)) {
+      if (link) {
         const bool to_folder = fs::is_directory(fs::status(path, ec));
         ec.clear();
         if (is_markdown(path) || to_folder) {
@@ -143,10 +152,10 @@ std::vector<std::string> find_content(const fs::path& dir, const LoadOptions& op
                                  (to_folder ? "folder" : "file") + " into it instead",
                              "symlink-skipped");
         }
-      } else if (fs::is_directory(status)) {
+      } else if (is_folder) {
         folders.push_back(rel);
       } else if (is_markdown(path)) {
-        if (fs::is_regular_file(status)) {
+        if (regular) {
           files.push_back(rel);
         } else {
           diagnostics.report(diag::Level::Error, {display_path_of(path), 1, 1},
@@ -166,10 +175,13 @@ std::vector<std::string> find_content(const fs::path& dir, const LoadOptions& op
   return files;
 }
 
-std::optional<SourceFile> read_content_file(const fs::path& dir, const std::string& rel, const LoadOptions& options,
-                                            diag::Diagnostics& diagnostics) {
+namespace {
+
+// read_content_file, with the working directory that display paths are relative to.
+std::optional<SourceFile> read_file_in(const fs::path& dir, const std::string& rel, const fs::path& cwd, const LoadOptions& options,
+                                       diag::Diagnostics& diagnostics) {
   const fs::path file = dir / rel;
-  const std::string shown = display_path_of(file);
+  const std::string shown = display_path_of(file, cwd);
   const auto skip = [&](const std::string& message, const char* rule, int line = 1, int column = 1) {
     diagnostics.report(diag::Level::Error, {shown, line, column}, message, rule);
     return std::nullopt;
@@ -196,17 +208,21 @@ std::optional<SourceFile> read_content_file(const fs::path& dir, const std::stri
                     "; skipped (split it, or raise max_file_bytes in pmkb.yaml)",
                 "file-too-large");
   }
-  // Read at most limit + one buffer: a file that grows while it is read is still bounded.
-  std::string bytes;
-  bytes.reserve(static_cast<std::size_t>(info.st_size));
-  char buffer[1 << 16];
-  while (bytes.size() <= limit) {
-    const ssize_t n = ::read(in.fd, buffer, sizeof buffer);
+  // Read straight into place, at most limit + 1 bytes: a file that grows while it is read is
+  // still bounded. One byte more than fstat() said is asked for, so that a file read whole in
+  // one call needs no second call to find its end; one that has grown is read on.
+  std::string bytes(static_cast<std::size_t>(info.st_size) + 1, '\0');
+  std::size_t size = 0;
+  while (size <= limit) {
+    if (size == bytes.size()) bytes.resize(static_cast<std::size_t>(std::min<std::uintmax_t>(2 * size, limit + 1)));
+    const ssize_t n = ::read(in.fd, bytes.data() + size, bytes.size() - size);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return skip(std::string("cannot read file: ") + std::strerror(errno), "unreadable-file");
     if (n == 0) break;
-    bytes.append(buffer, static_cast<std::size_t>(n));
+    size += static_cast<std::size_t>(n);
+    if (size == static_cast<std::size_t>(info.st_size) && size < bytes.size()) break;  // all of it, as fstat() said
   }
+  bytes.resize(size);
   if (bytes.size() > limit) {
     return skip("file grew past the limit of " + std::to_string(limit) + " bytes while it was read; skipped",
                 "file-too-large");
@@ -220,16 +236,31 @@ std::optional<SourceFile> read_content_file(const fs::path& dir, const std::stri
   return make_source_file(rel, shown, bytes, diagnostics);
 }
 
+fs::path working_directory() {
+  std::error_code ec;
+  fs::path cwd = fs::current_path(ec);
+  return ec ? fs::path() : cwd;
+}
+
+}  // namespace
+
+std::optional<SourceFile> read_content_file(const fs::path& dir, const std::string& rel, const LoadOptions& options,
+                                            diag::Diagnostics& diagnostics) {
+  return read_file_in(dir, rel, working_directory(), options, diagnostics);
+}
+
 std::vector<SourceFile> load_content(const fs::path& dir, const LoadOptions& options, diag::Diagnostics& diagnostics,
                                      unsigned jobs) {
   const std::vector<std::string> paths = find_content(dir, options, diagnostics);
+  const fs::path cwd = working_directory();
   struct Read {
     std::optional<SourceFile> source;
     diag::Diagnostics diagnostics;
   };
   std::vector<Read> read = parallel::map_indexes(paths.size(), jobs, [&](std::size_t i) {
     Read out;
-    out.source = read_content_file(dir, paths[i], options, out.diagnostics);
+    out.source = read_file_in(dir, paths[i], cwd, options, out.diagnostics);
+    if (out.source && options.text_not_needed && options.text_not_needed(out.source->digest)) std::string().swap(out.source->text);
     return out;
   });
   std::vector<SourceFile> sources;

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,12 +16,17 @@ namespace pmkb::content {
 struct SourceFile {
   std::string path;          // relative to the content directory, with '/'
   std::string display_path;  // as printed in diagnostics (relative to the working directory)
-  std::string text;
+  std::string text;          // empty when LoadOptions::text_not_needed said so
+  std::uint64_t digest = 0;  // of path, display_path and text as read (text/digest.h)
 };
 
 struct LoadOptions {
   std::vector<std::string> ignore;                  // glob patterns matched against `path`
   std::uintmax_t max_file_bytes = 8 * 1024 * 1024;  // larger files are skipped with an error
+  // A source whose digest this returns true for (its extraction is at hand from an earlier
+  // build) comes back with an empty `text`, so that a library's text is not all in memory at
+  // once for nothing. May be called from several threads at once.
+  std::function<bool(std::uint64_t digest)> text_not_needed;
 };
 
 // Reads every *.md and *.markdown file under `dir`, recursively, sorted by path: find_content,
@@ -47,11 +53,14 @@ std::vector<std::string> find_content(const std::filesystem::path& dir, const Lo
 std::optional<SourceFile> read_content_file(const std::filesystem::path& dir, const std::string& rel,
                                             const LoadOptions& options, diag::Diagnostics& diagnostics);
 
-// Turns raw bytes into a SourceFile, reporting encoding repairs. Used by load_content and tests.
+// Turns raw bytes into a SourceFile (with its digest), reporting encoding repairs. Used by
+// load_content and tests.
 SourceFile make_source_file(std::string path, std::string display_path, std::string_view bytes,
                             diag::Diagnostics& diagnostics);
 
-// The path as printed in diagnostics: relative to the working directory when possible.
+// The path as printed in diagnostics: relative to the working directory (`cwd`, by default
+// the current one) when possible.
 std::string display_path_of(const std::filesystem::path& file);
+std::string display_path_of(const std::filesystem::path& file, const std::filesystem::path& cwd);
 
 }  // namespace pmkb::content

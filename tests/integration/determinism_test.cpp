@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "build/build.h"
+#include "cache/extraction_cache.h"
 #include "support/fixtures.h"
 
 using namespace pmkb;
@@ -284,6 +285,31 @@ TEST_CASE("rebuild: after add, edit, rename and delete, the site equals a clean 
     // The extraction cache, carried from build to build, equals a fresh one.
     CHECK(dir.read("public/.pmkb-cache") == dir.read("clean/.pmkb-cache"));
   }
+}
+
+TEST_CASE("rebuild: sources whose cached extraction cannot be read back are read and extracted again", "[integration][incremental]") {
+  // A rebuild loads the sources that the cache holds without their text. Here every entry
+  // passes its checksum but is not an extraction: each source must be read again, not lost.
+  test::TempDir dir;
+  write_library(dir, false);
+  const auto [incremental, clean] = built_library(dir);
+  const std::string bytes = dir.read("public/.pmkb-cache");
+  const std::size_t header = bytes.find('\n') + 1;
+  REQUIRE(header > 1);
+  std::uint64_t environment = 0;
+  for (int i = 0; i < 8; ++i) environment |= std::uint64_t{static_cast<unsigned char>(bytes[header + i])} << (8 * i);
+  const cache::ExtractionCache cached = cache::ExtractionCache::parse(bytes, environment);
+  REQUIRE(cached.size() == 24);
+  std::string damaged = cache::file_header(environment);
+  for (const std::uint64_t key : cached.keys()) damaged += cache::file_record(key, "not an extraction");
+  dir.write("public/.pmkb-cache", damaged);
+
+  dir.write("content/team-1/pm-5.md", "# Edited\n\n## Root cause\n\nA certificate expired.\n");
+  const build::BuildResult rebuilt = build::run_build(incremental);
+  CHECK(rebuilt.summary.incidents == 24);
+  build::run_build(clean);
+  require_same_tree(read_tree(clean.out_dir), read_tree(incremental.out_dir));
+  CHECK(dir.read("public/.pmkb-cache") == dir.read("clean/.pmkb-cache"));
 }
 
 TEST_CASE("rebuild: an edit that leaves every gist alone keeps the similarity analysis, exactly", "[integration][incremental]") {
