@@ -67,11 +67,9 @@ void write_all(int fd, std::string_view bytes, const fs::path& shown) {
 
 // `rel` under the directory `dir_fd`, opened for reading when it is a regular file (not a
 // symbolic link), or -1; its size goes to `size`.
-Descriptor open_regular(int dir_fd, const std::string& rel, std::size_t& size) {
+Descriptor open_regular(int dir_fd, const std::string& rel, struct stat& st) {
   Descriptor in(::openat(dir_fd, rel.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-  struct stat st {};
   if (in.fd >= 0 && (::fstat(in.fd, &st) != 0 || !S_ISREG(st.st_mode))) return Descriptor(-1);
-  size = static_cast<std::size_t>(st.st_size);
   return in;
 }
 
@@ -227,13 +225,18 @@ void StagedOutput::prepare_parent(const std::string& path) {
       const std::lock_guard lock(folders_mutex_);
       if (folders_.count(folder) > 0) continue;
     }
-    // In a recycled staging directory the folder may be there already, or a file or a link
-    // where it should be, which goes. Another thread may be making the same folder meanwhile.
+    // In a recycled staging directory the folder may be there already (so it is looked for
+    // first), or a file or a link where it should be, which goes. Another thread may be making
+    // the same folder meanwhile.
+    const auto is_folder = [&] {
+      struct stat st {};
+      return ::fstatat(staging_fd_, folder.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+    };
     for (int attempt = 0;; ++attempt) {
+      if (recycled_ && attempt == 0 && is_folder()) break;
       if (::mkdirat(staging_fd_, folder.c_str(), 0777) == 0) break;
       if (errno != EEXIST) throw io_error("cannot create", staging_ / folder);
-      struct stat st {};
-      if (::fstatat(staging_fd_, folder.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) break;
+      if (is_folder()) break;
       if (attempt == 2) throw std::runtime_error("cannot create " + (staging_ / folder).string() + ": something else is there");
       ::unlinkat(staging_fd_, folder.c_str(), 0);
     }
@@ -254,16 +257,14 @@ void StagedOutput::claim(const std::string& path) {
   remove_entry(staging_fd_, path.c_str());
 }
 
-bool StagedOutput::already_previous(const std::string& path) const {
+bool StagedOutput::already_previous(const std::string& path, const struct stat& previous) const {
   struct stat staged {};
-  struct stat previous {};
   return ::fstatat(staging_fd_, path.c_str(), &staged, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(staged.st_mode) &&
-         ::fstatat(previous_fd_, path.c_str(), &previous, AT_SYMLINK_NOFOLLOW) == 0 && staged.st_dev == previous.st_dev &&
-         staged.st_ino == previous.st_ino;
+         staged.st_dev == previous.st_dev && staged.st_ino == previous.st_ino;
 }
 
-bool StagedOutput::keep_previous(const std::string& path) {
-  if (recycled_ && already_previous(path)) {
+bool StagedOutput::keep_previous(const std::string& path, const struct stat& previous) {
+  if (recycled_ && already_previous(path, previous)) {
     note_written(path);
     return true;
   }
@@ -275,10 +276,11 @@ void StagedOutput::write(const model::OutputFile& file) {
   prepare_parent(file.path);
   const char* path = file.path.c_str();
   if (previous_fd_ >= 0) {
-    std::size_t size = 0;
-    const Descriptor before = open_regular(previous_fd_, file.path, size);
+    struct stat previous {};
+    const Descriptor before = open_regular(previous_fd_, file.path, previous);
     std::string scratch;
-    if (before.fd >= 0 && size == file.bytes.size() && next_bytes_are(before.fd, file.bytes, scratch) && keep_previous(file.path)) {
+    if (before.fd >= 0 && static_cast<std::size_t>(previous.st_size) == file.bytes.size() &&
+        next_bytes_are(before.fd, file.bytes, scratch) && keep_previous(file.path, previous)) {
       return;  // unchanged: the previous site's file, mtime and all
     }
   }
@@ -294,9 +296,9 @@ void StagedOutput::write(const model::OutputFile& file) {
 bool StagedOutput::keep(const std::string& path) {
   if (previous_fd_ < 0) return false;
   prepare_parent(path);
-  struct stat st {};
-  if (::fstatat(previous_fd_, path.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) return false;
-  return keep_previous(path);
+  struct stat previous {};
+  if (::fstatat(previous_fd_, path.c_str(), &previous, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(previous.st_mode)) return false;
+  return keep_previous(path, previous);
 }
 
 std::filesystem::path StagedOutput::external_folder(const std::string& rel) {
@@ -314,8 +316,9 @@ void StagedOutput::write_streamed(const std::string& path, const Producer& produ
   if (out.fd < 0) throw io_error("cannot write", target);
   // Compared with the previous site's file as it is written: a part that differs ends the
   // comparison. The pieces (a few KB each) are written and compared a MiB at a time.
-  std::size_t before_size = 0;
-  const Descriptor before = previous_fd_ >= 0 ? open_regular(previous_fd_, path, before_size) : Descriptor(-1);
+  struct stat previous {};
+  const Descriptor before = previous_fd_ >= 0 ? open_regular(previous_fd_, path, previous) : Descriptor(-1);
+  const auto before_size = static_cast<std::size_t>(previous.st_size);
   bool same = before.fd >= 0;
   std::size_t written = 0;
   constexpr std::size_t kPart = 1 << 20;
@@ -351,9 +354,10 @@ StagedOutput::RangeReader StagedOutput::previous_ranges(const std::string& path)
   if (previous_fd_ < 0) return [](std::size_t, std::size_t) { return std::optional<std::string>(); };
   // One descriptor, shared by the copies of the reader and closed with the last; pread() needs
   // no lock between threads.
-  std::size_t file_size = 0;
-  const auto fd = std::make_shared<const Descriptor>(open_regular(previous_fd_, path, file_size).release());
+  struct stat previous {};
+  const auto fd = std::make_shared<const Descriptor>(open_regular(previous_fd_, path, previous).release());
   const bool regular = fd->fd >= 0;
+  const auto file_size = static_cast<std::size_t>(previous.st_size);
   return [fd, regular, file_size](std::size_t offset, std::size_t size) -> std::optional<std::string> {
     if (!regular || offset > file_size || size > file_size - offset) return std::nullopt;
     std::string bytes(size, '\0');

@@ -15,6 +15,8 @@
 // changed.
 #pragma once
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <functional>
 #include <mutex>
@@ -88,10 +90,12 @@ class StagedOutput {
   // a link to a published file there: it is unlinked, never written through), and records
   // that this build wrote `path`.
   void claim(const std::string& path);
-  // True when the staging directory's file at `path` is the previous site's (same inode).
-  bool already_previous(const std::string& path) const;
-  // Keeps the previous site's file at `path` (which exists, and has the bytes wanted).
-  bool keep_previous(const std::string& path);
+  // True when the staging directory's file at `path` is the previous site's, whose status is
+  // `previous` (the same inode).
+  bool already_previous(const std::string& path, const struct stat& previous) const;
+  // Keeps the previous site's file at `path` (which exists, with status `previous`, and has
+  // the bytes wanted).
+  bool keep_previous(const std::string& path, const struct stat& previous);
   void note_written(const std::string& path);
   // Removes from the staging folder `dir_fd` (at `prefix`) each file and folder this build
   // did not write.
