@@ -634,7 +634,7 @@ BuildResult run_build(const BuildOptions& given) {
     result.diagnostics = finish_diagnostics(found, library.settings.rule_levels, library.display_paths);
     clock.start("commit");
     staged->write({kStateFile, build_state({fingerprint, environment, result.summary, result.diagnostics, written.pages, written.exported})});
-    staged->commit();
+    staged->commit(options.jobs);
     clock.lap("commit");
   } else {
     result.diagnostics = finish_diagnostics(found, library.settings.rule_levels, library.display_paths);

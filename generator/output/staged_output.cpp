@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "parallel/parallel.h"
 #include "text/text.h"
 
 namespace pmkb::output {
@@ -371,8 +372,14 @@ StagedOutput::RangeReader StagedOutput::previous_ranges(const std::string& path)
   };
 }
 
-void StagedOutput::sweep(int dir_fd, const std::string& prefix) {
-  for (const auto& [name, type] : entries_of(dir_fd)) {
+void StagedOutput::sweep(int dir_fd, const std::string& prefix, unsigned jobs) {
+  const auto entries = entries_of(dir_fd);
+  // A folder of many entries (incidents/ holds a folder per incident) is swept on the pool, its
+  // subfolders each on one thread: the system calls are most of a one-file rebuild's commit.
+  constexpr std::size_t kManyEntries = 256;
+  const unsigned threads = entries.size() >= kManyEntries ? jobs : 1;
+  parallel::for_each_index(entries.size(), threads, [&](std::size_t i) {
+    const auto& [name, type] = entries[i];
     const std::string rel = prefix + name;
     bool folder = type == DT_DIR;
     if (type == DT_UNKNOWN) {
@@ -391,16 +398,16 @@ void StagedOutput::sweep(int dir_fd, const std::string& prefix) {
           throw std::runtime_error("cannot remove " + (staging_ / rel).string() +
                                    ", which the new site must not have; check its permissions");
         }
-        continue;
+        return;
       }
       const Descriptor inner(::openat(dir_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-      if (inner.fd >= 0) sweep(inner.fd, rel + "/");
+      if (inner.fd >= 0) sweep(inner.fd, rel + "/", threads > 1 ? 1 : jobs);
     }
-  }
+  });
 }
 
-void StagedOutput::commit() {
-  if (recycled_) sweep(staging_fd_, "");
+void StagedOutput::commit(unsigned jobs) {
+  if (recycled_) sweep(staging_fd_, "", jobs);
   std::error_code ec;
   if (fs::exists(out_, ec)) {
     if (::renameat2(AT_FDCWD, staging_.c_str(), AT_FDCWD, out_.c_str(), RENAME_EXCHANGE) != 0) {

@@ -78,9 +78,10 @@ class StagedOutput {
   using RangeReader = std::function<std::optional<std::string>(std::size_t offset, std::size_t size)>;
   RangeReader previous_ranges(const std::string& path) const;
 
-  // Removes from a recycled staging directory what this build did not write, atomically
-  // replaces OUT with it, and sets the old site aside for the next build to recycle.
-  void commit();
+  // Removes from a recycled staging directory what this build did not write (on up to `jobs`
+  // threads), atomically replaces OUT with it, and sets the old site aside for the next build
+  // to recycle.
+  void commit(unsigned jobs = 1);
 
  private:
   // Creates the folders of `path` under the staging directory (each once per build); throws
@@ -98,8 +99,8 @@ class StagedOutput {
   bool keep_previous(const std::string& path, const struct stat& previous);
   void note_written(const std::string& path);
   // Removes from the staging folder `dir_fd` (at `prefix`) each file and folder this build
-  // did not write.
-  void sweep(int dir_fd, const std::string& prefix);
+  // did not write, on up to `jobs` threads.
+  void sweep(int dir_fd, const std::string& prefix, unsigned jobs);
 
   std::filesystem::path out_;
   std::filesystem::path staging_;

@@ -236,3 +236,37 @@ TEST_CASE("output: the site the build before replaced is recycled, and only what
     CHECK(files_under(out) == std::vector<std::string>{".pmkb-output", "a/x.html", "b/y.html"});
   }
 }
+
+TEST_CASE("output: a recycled folder of many folders is swept on several threads, exactly as on one", "[output]") {
+  // incidents/ of a large site: more folders than the sweep does on one thread. Each build
+  // drops some incidents and adds others; what is published is what the build wrote.
+  for (const unsigned jobs : {1u, 4u}) {
+    INFO("jobs " << jobs);
+    test::TempDir dir;
+    const fs::path out = dir.path() / "public";
+    // Folders whose number `dropped_every` divides are left out; the first builds also write
+    // an extra file in every fifth folder, which later builds do not.
+    const auto build = [&](int first, int last, int dropped_every) {
+      output::StagedOutput staged(out);
+      std::vector<std::string> expected{".pmkb-output"};
+      for (int n = first; n < last; ++n) {
+        if (dropped_every != 0 && n % dropped_every == 0) continue;
+        const std::string page = "incidents/" + std::to_string(n) + "/index.html";
+        if (!staged.keep(page)) staged.write({page, "page " + std::to_string(n)});
+        expected.push_back(page);
+        if (dropped_every == 0 && n % 5 == 0) {
+          staged.write({"incidents/" + std::to_string(n) + "/extra.json", "{}"});
+          expected.push_back("incidents/" + std::to_string(n) + "/extra.json");
+        }
+      }
+      staged.commit(jobs);
+      std::sort(expected.begin(), expected.end());
+      return expected;
+    };
+    build(0, 400, 0);
+    build(0, 400, 0);  // the third build recycles the first one's site
+    CHECK(files_under(out) == build(100, 500, 7));
+    CHECK(files_under(out) == build(0, 300, 3));
+    CHECK(dir.read("public/incidents/1/index.html") == "page 1");
+  }
+}
