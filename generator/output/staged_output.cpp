@@ -67,7 +67,7 @@ void write_all(int fd, std::string_view bytes, const fs::path& shown) {
 }
 
 // `rel` under the directory `dir_fd`, opened for reading when it is a regular file (not a
-// symbolic link), or -1; its size goes to `size`.
+// symbolic link), or -1; its status (size, inode) goes to `st`.
 Descriptor open_regular(int dir_fd, const std::string& rel, struct stat& st) {
   Descriptor in(::openat(dir_fd, rel.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
   if (in.fd >= 0 && (::fstat(in.fd, &st) != 0 || !S_ISREG(st.st_mode))) return Descriptor(-1);
