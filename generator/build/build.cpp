@@ -480,11 +480,14 @@ std::string read_file_or_empty(const fs::path& file) {
   return in.read(bytes.data(), size) ? bytes : std::string();
 }
 
-// The state that the build which wrote OUT left, or null.
-nlohmann::json read_state(const fs::path& out_dir) {
-  auto state = nlohmann::json::parse(read_file_or_empty(out_dir / kStateFile), nullptr, false);
+// The state in the bytes of a state file, or null.
+nlohmann::json parse_state(const std::string& bytes) {
+  auto state = nlohmann::json::parse(bytes, nullptr, false);
   return state.is_object() ? state : nullptr;
 }
+
+// The state that the build which wrote OUT left, or null.
+nlohmann::json read_state(const fs::path& out_dir) { return parse_state(read_file_or_empty(out_dir / kStateFile)); }
 
 // Reads the top-level "fingerprint" of a state file and stops there, so that a build whose
 // inputs changed does not parse the whole file (a megabyte or more) just to learn that.
@@ -526,10 +529,10 @@ class FingerprintReader : public nlohmann::json_sax<nlohmann::json> {
   std::string fingerprint_;
 };
 
-// The fingerprint that the state in `out_dir` records, or "" when there is none.
-std::string recorded_fingerprint(const fs::path& out_dir) {
+// The fingerprint that the bytes of a state file record, or "" when there is none.
+std::string recorded_fingerprint(const std::string& state_bytes) {
   FingerprintReader reader;
-  nlohmann::json::sax_parse(read_file_or_empty(out_dir / kStateFile), &reader);
+  nlohmann::json::sax_parse(state_bytes, &reader);
   return reader.fingerprint();
 }
 
@@ -601,8 +604,9 @@ BuildResult run_build(const BuildOptions& given) {
   if (options.write_output && !inputs.config_failed) {
     environment = environment_fingerprint(inputs.settings, options);
     fingerprint = input_fingerprint(inputs, environment);
-    if (!options.clean && recorded_fingerprint(options.out_dir) == fingerprint) {
-      if (auto previous = previous_result(read_state(options.out_dir), fingerprint)) {
+    const std::string state = options.clean ? std::string() : read_file_or_empty(options.out_dir / kStateFile);
+    if (!state.empty() && recorded_fingerprint(state) == fingerprint) {
+      if (auto previous = previous_result(parse_state(state), fingerprint)) {
         previous->summary.stage_seconds = std::move(result.summary.stage_seconds);
         previous->summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         return std::move(*previous);
