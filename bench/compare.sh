@@ -66,6 +66,7 @@ out="$work/pmkb-out"
 site="$work/hugo"        # the Hugo project: config and layouts; content is LIBRARY itself
 hugo_out="$work/hugo-out"
 times="$work/times.tsv"  # measurement <tab> seconds <tab> peak RSS KiB
+trash="$work/trash"      # what earlier rounds left, deleted once the measurements are done
 : >"$times"
 
 # --- the minimal Hugo site ------------------------------------------------------------------
@@ -119,6 +120,21 @@ measure() {
   printf '  %-28s %8.2f s %8.0f MiB\n' "$name" "$seconds" "$((kib / 1024))" >&2
 }
 
+# set_aside PATH...: moves what an earlier round left out of the way, to be deleted after the
+# last measurement. Deleting it between measurements slowed the next one: when ext4 (here without
+# a journal) allocates inodes it skips those freed in the last minute (recently_deleted() in
+# fs/ext4/ialloc.c), and a site of 30,000 files deleted just before a build cost that build
+# 1-8 s more system time (paired pmkb cold builds: 5.2 and 11.8 s of system time right after
+# deleting the previous round's output, 3.1 and 3.9 s a minute later). A CI runner starts from a
+# fresh checkout, with nothing just deleted.
+set_aside() {
+  mkdir -p "$trash"
+  local path
+  for path in "$@"; do
+    if [ -e "$path" ]; then mv "$path" "$(mktemp -d "$trash/XXXXXX")/"; fi
+  done
+}
+
 clean_flag=()
 "$pmkb" build --help 2>&1 | grep -q -- '--clean' && clean_flag=(--clean)
 
@@ -131,7 +147,7 @@ deleted=${documents[$(( ${#documents[@]} / 3 ))]}
 run_pmkb() {
   # A cold build starts from nothing: OUT, and the replaced site and lock that the previous
   # round's rebuilds left beside it (else the cold build spends part of its time deleting them).
-  rm -rf "$copy" "$out" "$work"/.pmkb-out.pmkb-*
+  set_aside "$copy" "$out" "$work"/.pmkb-out.pmkb-*
   cp -a "$library" "$copy"
   measure "pmkb cold build" "0 1" "$pmkb" build "$copy" -o "$out" -q "${clean_flag[@]}"
   measure "pmkb lint" "0 1" "$pmkb" lint "$copy" -q
@@ -164,7 +180,7 @@ EOF
   measure "pmkb rebuild, 1 file deleted" "0 1" "$pmkb" build "$copy" -o "$out" -q
 }
 run_hugo() {
-  rm -rf "$hugo_out" "$site/resources"
+  set_aside "$hugo_out" "$site/resources"
   measure "Hugo build (no search)" "0" hugo --source "$site" --destination "$hugo_out" --quiet
   measure "Pagefind (Hugo's output)" "0" "$pagefind" --site "$hugo_out"
 }
@@ -176,6 +192,7 @@ for round in $(seq 1 "$rounds"); do
   echo "round $round/$rounds" >&2
   if [ $((round % 2)) -eq 1 ]; then run_pmkb; run_hugo; else run_hugo; run_pmkb; fi
 done
+rm -rf "$trash"
 
 # --- the report ---------------------------------------------------------------------------------
 stat_of() {  # stat_of NAME FIELD(2 seconds|3 KiB) WHICH(median|min|max)
