@@ -3,8 +3,12 @@
 // output never depends on which thread ran first: a build is the same with -j1 and -j8.
 #pragma once
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <cstddef>
 #include <exception>
 #include <mutex>
@@ -15,6 +19,19 @@ namespace pmkb::parallel {
 
 // The worker count for `-j 0` (or none given): every core the machine offers.
 inline unsigned default_jobs() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+// Lowers the calling thread's scheduling priority by `steps` nice levels (at most to 19). Linux
+// keeps a nice value per thread, and the threads it starts inherit it, so a pool started from
+// here runs at the lower priority too. For work that should give way to a long single-threaded
+// task beside it; other processes on the machine see the lower priority as well. Best effort:
+// where the kernel refuses, nothing changes.
+inline void lower_this_thread_priority(int steps) {
+  const pid_t self = ::gettid();
+  errno = 0;
+  const int now = ::getpriority(PRIO_PROCESS, static_cast<id_t>(self));
+  if (errno != 0) return;
+  ::setpriority(PRIO_PROCESS, static_cast<id_t>(self), std::min(19, now + steps));
+}
 
 // Calls `work(worker, i)` for every i in [0, count) on up to `jobs` threads (the caller is
 // worker 0) and returns when all are done; `worker` < `jobs` lets each thread keep its own
