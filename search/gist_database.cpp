@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "parallel/parallel.h"
@@ -28,10 +29,27 @@ struct NumberedTerms {
   std::vector<Xapian::doccount> termfreq;
 };
 
+// The terms of `doc` that `keep` accepts, and kLeftOutTerm with the wdf of the others.
+template <class Keep>
+Xapian::Document only(const Xapian::Document& doc, const Keep& keep) {
+  Xapian::Document out;
+  Xapian::termcount left_out = 0;
+  for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
+    const std::string term = *it;
+    if (keep(term)) {
+      out.add_term(term, it.get_wdf());
+    } else {
+      left_out += it.get_wdf();
+    }
+  }
+  if (left_out > 0) out.add_term(std::string(kLeftOutTerm), left_out);
+  return out;
+}
+
 }  // namespace
 
 Xapian::WritableDatabase gist_database(const std::vector<model::AnalyzedIncident>& incidents, GistWords words, unsigned jobs,
-                                       Xapian::doccount max_termfreq) {
+                                       const KeptTerms& kept) {
   std::vector<StemCache> stems(std::max(1u, jobs));  // one per thread
   const auto make = [&](const model::Incident& incident, StemCache& stem_cache) {
     // No positions: nothing here runs a phrase query, and they are most of the database. Words
@@ -44,26 +62,53 @@ Xapian::WritableDatabase gist_database(const std::vector<model::AnalyzedIncident
     return doc;
   };
   // Term generation is most of the cost of making a document, and runs on the pool; the
-  // in-memory database takes documents one at a time.
-  const auto each_chunk = [&](const auto& made, const auto& take) {
-    for (std::size_t begin = 0; begin < incidents.size(); begin += kChunk) {
-      std::vector<Xapian::Document> docs(std::min(kChunk, incidents.size() - begin));
-      parallel::for_each_index_by_worker(docs.size(), jobs, [&](std::size_t worker, std::size_t i) { docs[i] = made(begin + i, worker); });
-      for (std::size_t i = 0; i < docs.size(); ++i) take(begin + i, docs[i]);
+  // in-memory database takes documents one at a time. Makes the documents at index_at(0 ..
+  // count - 1) with `made` and hands them to `take` in that order.
+  const auto each_chunk = [&](std::size_t count, const auto& index_at, const auto& made, const auto& take) {
+    for (std::size_t begin = 0; begin < count; begin += kChunk) {
+      std::vector<Xapian::Document> docs(std::min(kChunk, count - begin));
+      parallel::for_each_index_by_worker(docs.size(), jobs,
+                                         [&](std::size_t worker, std::size_t i) { docs[i] = made(index_at(begin + i), worker); });
+      for (std::size_t i = 0; i < docs.size(); ++i) take(index_at(begin + i), docs[i]);
     }
   };
+  const auto every = [](std::size_t index) { return index; };
   const auto made_whole = [&](std::size_t index, std::size_t worker) { return make(incidents[index].incident, stems[worker]); };
+  // The words kept: the wanted words of the marked documents, found first (they are few); or,
+  // with no document marked, every wanted word.
+  std::unordered_set<std::string> vocabulary;
+  if (!kept.of_documents.empty()) {
+    std::vector<std::size_t> marked;
+    for (std::size_t i = 0; i < incidents.size() && i < kept.of_documents.size(); ++i) {
+      if (kept.of_documents[i]) marked.push_back(i);
+    }
+    each_chunk(marked.size(), [&](std::size_t i) { return marked[i]; }, made_whole, [&](std::size_t, const Xapian::Document& doc) {
+      for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
+        if (!kept.wanted || kept.wanted(*it)) vocabulary.insert(*it);
+      }
+    });
+  }
+  const auto kept_word = [&](const std::string& term) {
+    return kept.of_documents.empty() ? kept.wanted(term) : vocabulary.contains(term);
+  };
+  const bool some_words = !kept.of_documents.empty() || kept.wanted;
+  const auto made = [&](std::size_t index, std::size_t worker) {
+    Xapian::Document doc = made_whole(index, worker);
+    return some_words ? only(doc, kept_word) : doc;
+  };
   Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
-  if (max_termfreq == 0 || max_termfreq >= incidents.size()) {  // no term is in more documents
-    each_chunk(made_whole, [&](std::size_t, const Xapian::Document& doc) { db.add_document(doc); });
+  if (kept.max_termfreq == 0 || kept.max_termfreq >= incidents.size()) {  // no term is in more documents
+    each_chunk(incidents.size(), every, made, [&](std::size_t, const Xapian::Document& doc) { db.add_document(doc); });
     return db;
   }
   // First each document's terms, numbered, and how many documents each is in; then the
-  // documents again with only the terms in at most max_termfreq of them.
+  // documents again with only the terms in at most max_termfreq of them. (kLeftOutTerm, when
+  // some words are left out already, is numbered like any other term; when it is left out in
+  // turn, its wdf joins that of the new one.)
   NumberedTerms numbered;
   numbered.documents.resize(incidents.size());
   std::unordered_map<std::string, std::uint32_t> number_of;
-  each_chunk(made_whole, [&](std::size_t index, const Xapian::Document& doc) {
+  each_chunk(incidents.size(), every, made, [&](std::size_t index, const Xapian::Document& doc) {
     auto& terms = numbered.documents[index];
     for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
       const auto [entry, added] = number_of.try_emplace(*it, static_cast<std::uint32_t>(numbered.names.size()));
@@ -79,7 +124,7 @@ Xapian::WritableDatabase gist_database(const std::vector<model::AnalyzedIncident
     Xapian::Document doc;
     Xapian::termcount left_out = 0;
     for (const auto& [term, wdf] : numbered.documents[index]) {
-      if (numbered.termfreq[term] <= max_termfreq) {
+      if (numbered.termfreq[term] <= kept.max_termfreq) {
         doc.add_term(numbered.names[term], wdf);
       } else {
         left_out += wdf;
@@ -88,7 +133,7 @@ Xapian::WritableDatabase gist_database(const std::vector<model::AnalyzedIncident
     if (left_out > 0) doc.add_term(std::string(kLeftOutTerm), left_out);
     return doc;
   };
-  each_chunk(made_rare, [&](std::size_t index, const Xapian::Document& doc) {
+  each_chunk(incidents.size(), every, made_rare, [&](std::size_t index, const Xapian::Document& doc) {
     db.add_document(doc);
     std::vector<std::pair<std::uint32_t, Xapian::termcount>>().swap(numbered.documents[index]);
   });

@@ -5,6 +5,8 @@
 
 #include <xapian.h>
 
+#include <functional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -17,17 +19,25 @@ enum class GistWords {
   AsWritten,  // every word as written: for terms a reader sees
 };
 
-// Stands in, in a document of gist_database(..., max_termfreq), for the terms left out of it:
-// its wdf is theirs, summed. Never a word's term (terms are lower case or "Z"-prefixed).
+// Stands in, in a document of a gist_database() that leaves terms out (KeptTerms), for the
+// terms left out of it: its wdf is theirs, summed. Never a word's term (terms are lower case or
+// "Z"-prefixed).
 inline constexpr std::string_view kLeftOutTerm = "XLEFTOUT";
 
+// Which terms a gist_database() keeps; by default, all. Every other term is left out of every
+// document, and kLeftOutTerm carries its wdf: each document keeps its length, so the BM25 and
+// expand (relevance feedback) weights of every term kept, and its frequency, are as in the
+// whole database, for a fraction of the postings (adding postings one by one is most of the
+// time an in-memory database takes).
+struct KeptTerms {
+  Xapian::doccount max_termfreq = 0;                    // > 0: only the terms of at most this many documents
+  std::vector<bool> of_documents;                       // not empty: only the terms of the documents marked here
+  std::function<bool(const std::string&)> wanted;       // set: only the terms it accepts
+};
+
 // The terms are generated on up to `jobs` threads and the documents added in order, so the
-// database is the same for any count. With `max_termfreq` (> 0), the terms of more than that
-// many documents are left out of every document, and kLeftOutTerm carries their wdf: each
-// document keeps its length, so the BM25 weight of every term kept (and its frequency) is as
-// in the whole database, for a fraction of the postings (adding postings one by one is most
-// of the time an in-memory database takes).
+// database is the same for any count.
 Xapian::WritableDatabase gist_database(const std::vector<model::AnalyzedIncident>& incidents, GistWords words, unsigned jobs,
-                                       Xapian::doccount max_termfreq = 0);
+                                       const KeptTerms& kept = {});
 
 }  // namespace pmkb::search

@@ -328,7 +328,9 @@ std::vector<model::Similarity> find_similar_incidents(const std::vector<model::A
   // Only rare terms are ever looked at (RareTerms): the others are left out of the database,
   // which keeps the documents' lengths, so the weights are the same.
   const auto max_termfreq = std::clamp<Xapian::doccount>(static_cast<Xapian::doccount>(incidents.size() / 50), 20, 250);
-  const Xapian::WritableDatabase db = gist_database(incidents, GistWords::Stemmed, jobs, max_termfreq);
+  KeptTerms only_rare;
+  only_rare.max_termfreq = max_termfreq;
+  const Xapian::WritableDatabase db = gist_database(incidents, GistWords::Stemmed, jobs, only_rare);
   std::map<std::pair<std::size_t, std::size_t>, double> pairs;
   Xapian::Enquire enquire(db);
   const RareTerms rare(db, max_termfreq);

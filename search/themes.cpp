@@ -14,15 +14,18 @@ namespace pmkb::search {
 
 namespace {
 
-// Readable terms only: words of three letters or more that are not stop words or numbers.
+// A term a reader can take in: a word of three letters or more that is not a stop word or a
+// number (nor a prefixed term, such as kLeftOutTerm).
+bool is_readable(const std::string& term) {
+  if (term.size() < 3 || std::isupper(static_cast<unsigned char>(term[0]))) return false;
+  if (std::any_of(term.begin(), term.end(), [](unsigned char c) { return std::isdigit(c); })) return false;
+  const auto& stop = stopwords();
+  return std::find(stop.begin(), stop.end(), term) == stop.end();
+}
+
 class ReadableTerms : public Xapian::ExpandDecider {
  public:
-  bool operator()(const std::string& term) const override {
-    if (term.size() < 3 || std::isupper(static_cast<unsigned char>(term[0]))) return false;  // prefixed terms
-    if (std::any_of(term.begin(), term.end(), [](unsigned char c) { return std::isdigit(c); })) return false;
-    const auto& stop = stopwords();
-    return std::find(stop.begin(), stop.end(), term) == stop.end();
-  }
+  bool operator()(const std::string& term) const override { return is_readable(term); }
 };
 
 std::vector<std::string> top_terms(const Xapian::Database& db, const std::vector<std::size_t>& members) {
@@ -48,8 +51,15 @@ std::vector<model::Theme> find_themes(const std::vector<model::AnalyzedIncident>
   }
   if (neighbours.empty()) return {};
 
-  // Words as written, so that the top terms read as words.
-  const Xapian::WritableDatabase db = gist_database(incidents, GistWords::AsWritten, jobs);
+  // Words as written, so that the top terms read as words. Only the readable words of the
+  // incidents that may join a theme are kept: top_terms() weighs no other, and their weights
+  // are the same as in a database of every word (gist_database.h), for a fraction of the
+  // postings.
+  KeptTerms kept;
+  kept.of_documents.assign(incidents.size(), false);
+  kept.wanted = is_readable;
+  for (const auto& [index, others] : neighbours) kept.of_documents[index] = true;
+  const Xapian::WritableDatabase db = gist_database(incidents, GistWords::AsWritten, jobs, kept);
 
   // Seeds by most free neighbours (those in no theme yet), then by index: kept in a set ordered
   // that way and updated as incidents are assigned, so that taking each seed costs a lookup,
