@@ -129,18 +129,18 @@ IndexedDocument make_document(const model::AnalyzedIncident& entry, std::string 
   return out;
 }
 
-// Terms that can tell incidents apart: those in at most `max_incidents` incidents (a fiftieth
-// of the library, within 20..250). A word shared that widely relates nothing by itself, and
-// leaving such words out keeps each more-like-this query to short posting lists, so that
-// relating n incidents costs about n queries of fixed size rather than n squared.
-class RareTerms : public Xapian::ExpandDecider {
- public:
-  RareTerms(const Xapian::Database& db, Xapian::doccount max_incidents) : db_(db), max_(max_incidents) {}
-  bool operator()(const std::string& term) const override { return term != kLeftOutTerm && db_.get_termfreq(term) <= max_; }
+// Terms that can tell incidents apart: those in at most a fiftieth of the library (within
+// 20..250), which are all that similarity's database keeps (gist_database.h) besides
+// kLeftOutTerm. A word shared that widely relates nothing by itself, and leaving such words
+// out keeps each more-like-this query to short posting lists, so that relating n incidents
+// costs about n queries of fixed size rather than n squared.
+Xapian::doccount rare_term_limit(std::size_t incidents) {
+  return std::clamp<Xapian::doccount>(static_cast<Xapian::doccount>(incidents / 50), 20, 250);
+}
 
- private:
-  const Xapian::Database& db_;
-  Xapian::doccount max_;
+class KeptWords : public Xapian::ExpandDecider {
+ public:
+  bool operator()(const std::string& term) const override { return term != kLeftOutTerm; }
 };
 
 }  // namespace
@@ -325,15 +325,14 @@ IndexUpdate build_index(const model::Site& site, const std::filesystem::path& db
 std::vector<model::Similarity> find_similar_incidents(const std::vector<model::AnalyzedIncident>& incidents, unsigned jobs, double min_score,
                                                       std::size_t per_incident) {
   if (incidents.size() < 2) return {};
-  // Only rare terms are ever looked at (RareTerms): the others are left out of the database,
-  // which keeps the documents' lengths, so the weights are the same.
-  const auto max_termfreq = std::clamp<Xapian::doccount>(static_cast<Xapian::doccount>(incidents.size() / 50), 20, 250);
+  // Only rare terms are ever looked at: the others are left out of the database, which keeps
+  // the documents' lengths, so the weights are the same.
   KeptTerms only_rare;
-  only_rare.max_termfreq = max_termfreq;
+  only_rare.max_termfreq = rare_term_limit(incidents.size());
   const Xapian::WritableDatabase db = gist_database(incidents, GistWords::Stemmed, jobs, only_rare);
   std::map<std::pair<std::size_t, std::size_t>, double> pairs;
   Xapian::Enquire enquire(db);
-  const RareTerms rare(db, max_termfreq);
+  const KeptWords rare;
   for (Xapian::docid id = 1; id <= incidents.size(); ++id) {
     Xapian::RSet rset;
     rset.add_document(id);
