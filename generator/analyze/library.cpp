@@ -162,32 +162,37 @@ bool all_done(const model::Incident& incident) {
 // `entries` are newest first; only dated incidents have an "earlier".
 void link_earlier_incidents(std::vector<AnalyzedIncident>& entries) {
   constexpr std::size_t kListed = 20;
-  std::map<std::string, std::vector<std::size_t>> by_cause;  // cause -> dated incidents, oldest first
+  struct Occurrence {
+    std::size_t incident = 0;  // index into `entries`
+    std::size_t cause = 0;     // index into its causes
+  };
+  std::map<std::string_view, std::vector<Occurrence>> by_cause;  // cause -> dated incidents, oldest first
   for (std::size_t i = entries.size(); i-- > 0;) {
     if (!entries[i].incident.date) continue;
-    for (const auto& cause : entries[i].causes) by_cause[cause.id].push_back(i);
+    for (std::size_t c = 0; c < entries[i].causes.size(); ++c) by_cause[entries[i].causes[c].id].push_back({i, c});
   }
   for (const auto& [cause, group] : by_cause) {
     std::vector<model::EarlierAction> open;  // oldest first
     bool fixed_before = false;
     std::size_t k = 0;
+    const auto date_of = [&](std::size_t g) { return entries[group[g].incident].incident.date; };
     while (k < group.size()) {
       // Incidents on the same day are not earlier than each other.
       std::size_t end = k;
-      while (end < group.size() && entries[group[end]].incident.date == entries[group[k]].incident.date) ++end;
+      while (end < group.size() && date_of(end) == date_of(k)) ++end;
       for (std::size_t m = k; m < end; ++m) {
-        auto& entry = entries[group[m]];
-        if (fixed_before) entry.recurred_after_fixes.push_back(cause);
+        auto& entry = entries[group[m].incident];
+        if (fixed_before) entry.recurred_after_fixes.emplace_back(cause);
         entry.earlier_open_total += open.size();
         for (std::size_t a = open.size(); a-- > 0 && entry.earlier_open_actions.size() < kListed;) {
           entry.earlier_open_actions.push_back(open[a]);
         }
       }
       for (std::size_t m = k; m < end; ++m) {
-        const auto& incident = entries[group[m]].incident;
+        const auto& incident = entries[group[m].incident].incident;
         fixed_before = fixed_before || all_done(incident);
         for (std::size_t a = 0; a < incident.action_items.size(); ++a) {
-          if (incident.action_items[a].status == model::ActionStatus::Open) open.push_back({incident.id, cause, a});
+          if (incident.action_items[a].status == model::ActionStatus::Open) open.push_back({group[m].incident, group[m].cause, a});
         }
       }
       k = end;

@@ -36,12 +36,13 @@ struct RelatedIncident {
 // "same-cause:<id>", "similar" or "same-service:<name>"
 std::string reason(const RelatedIncident& related);
 
-// An action item still open in an earlier incident that had the same cause: that incident's
-// action_items[action_index] (an index, not a copy: a library lists each open item on many
-// later incidents).
+// An action item still open in an earlier incident that had the same cause, by position: the
+// incident is Site::incidents[incident_index], the item its action_items[action_index] and the
+// cause its causes[cause_index]. Indexes, not copies: a library lists each open item on many
+// later incidents (about 200,000 listings at 10,000 incidents).
 struct EarlierAction {
-  std::string incident_id;
-  std::string cause_id;
+  std::size_t incident_index = 0;
+  std::size_t cause_index = 0;
   std::size_t action_index = 0;
 };
 

@@ -125,6 +125,15 @@ View incident_row(const model::AnalyzedIncident& entry, const std::string& root)
 
 namespace {
 
+// The earlier incident that holds `earlier`'s action item, or null when its indexes point
+// nowhere (they never do in an assembled site).
+const model::AnalyzedIncident* earlier_incident(const model::Site& site, const model::EarlierAction& earlier) {
+  if (earlier.incident_index >= site.incidents.size()) return nullptr;
+  const model::AnalyzedIncident& other = site.incidents[earlier.incident_index];
+  if (earlier.action_index >= other.incident.action_items.size() || earlier.cause_index >= other.causes.size()) return nullptr;
+  return &other;
+}
+
 View action_rows(const std::vector<model::ActionItem>& items) {
   list rows;
   rows.reserve(items.size());
@@ -328,13 +337,13 @@ View incident_view(const model::Site& site, const model::AnalyzedIncident& entry
   list earlier;
   earlier.reserve(entry.earlier_open_actions.size());
   for (const auto& e : entry.earlier_open_actions) {
-    const auto* other = site.find(e.incident_id);
-    if (!other || e.action_index >= other->incident.action_items.size()) continue;
+    const auto* other = earlier_incident(site, e);
+    if (!other) continue;
     const model::ActionItem& action = other->incident.action_items[e.action_index];
     View a = object{};
     put(a, "text", action.text);
     put(a, "owner", text_or_false(action.owner));
-    put(a, "cause", e.cause_id);
+    put(a, "cause", other->causes[e.cause_index].id);
     put(a, "incident_title", other->incident.title);
     put(a, "incident_url", root + model::incident_url(other->incident));
     put(a, "incident_date", other->incident.date ? model::to_iso(*other->incident.date) : std::string("undated"));
@@ -369,8 +378,10 @@ std::uint64_t incident_page_digest(const model::Site& site, const model::Analyze
     if (const auto* other = site.find(related.id)) add_incident(other->incident);
   }
   for (const auto& earlier : entry.earlier_open_actions) {
-    digest.add(earlier.incident_id).add(earlier.cause_id).add(earlier.action_index);
-    if (const auto* other = site.find(earlier.incident_id)) add_incident(other->incident);
+    if (const auto* other = earlier_incident(site, earlier)) {
+      digest.add(other->incident.id).add(other->causes[earlier.cause_index].id).add(earlier.action_index);
+      add_incident(other->incident);
+    }
   }
   digest.add(entry.earlier_open_total);
   for (const auto& id : entry.recurred_after_fixes) digest.add(id);

@@ -83,8 +83,10 @@ TEST_CASE("library: a cause that recurs after every earlier action was done is f
   // The open action of the second incident follows the cause into the third.
   const auto& earlier = find(site, "third").earlier_open_actions;
   REQUIRE(earlier.size() == 1);
-  CHECK(earlier[0].incident_id == "second");
-  CHECK(find(site, "second").incident.action_items.at(earlier[0].action_index).text == "Move logs off the root volume @ops");
+  const auto& second = site.incidents.at(earlier[0].incident_index);
+  CHECK(second.incident.id == "second");
+  CHECK(second.causes.at(earlier[0].cause_index).id == "disk-full");
+  CHECK(second.incident.action_items.at(earlier[0].action_index).text == "Move logs off the root volume @ops");
   CHECK(find(site, "second").earlier_open_actions.empty());  // the first incident's actions were done
 }
 
