@@ -225,6 +225,29 @@ struct Earlier {
   std::vector<exporter::Piece> exported;
 };
 
+// The bytes of `file` (read in one piece), or none when it cannot be read.
+std::string read_file_or_empty(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary | std::ios::ate);
+  const std::streamoff size = in ? static_cast<std::streamoff>(in.tellg()) : -1;
+  if (size <= 0) return {};
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  in.seekg(0);
+  return in.read(bytes.data(), size) ? bytes : std::string();
+}
+
+// OUT/.pmkb-stamps: each source's stamp and digest, so that the next build need not read the
+// sources that did not change (content/file_stamps.h).
+constexpr const char* kStampsFile = ".pmkb-stamps";
+
+std::string encode_stamps(const std::vector<content::SourceFile>& sources) {
+  std::vector<content::StampedSource> stamped;
+  stamped.reserve(sources.size());
+  for (const auto& source : sources) {
+    if (source.stamp) stamped.push_back({source.path, source.display_path, *source.stamp, source.digest});
+  }
+  return content::FileStamps::encode(stamped, binary_identity());
+}
+
 // OUT/.pmkb-analysis: the similarities and themes, for the next build (cache/analysis_cache.h).
 constexpr const char* kAnalysisFile = ".pmkb-analysis";
 
@@ -233,6 +256,7 @@ constexpr const char* kAnalysisFile = ".pmkb-analysis";
 // reads and writes none.
 struct CacheUse {
   cache::ExtractionCache previous;
+  content::FileStamps previous_stamps;
   std::string previous_analysis;  // the bytes of OUT/.pmkb-analysis
   std::uint64_t environment = 0;
   output::StagedOutput* staged = nullptr;
@@ -362,7 +386,11 @@ Inputs load_inputs(const BuildOptions& options, diag::Diagnostics& found, CacheU
     cache_use->environment = extraction_environment(inputs.settings);
     if (!options.clean) cache_use->previous = cache::ExtractionCache::read(options.out_dir / kCacheFile, cache_use->environment);
     const cache::ExtractionCache& previous = cache_use->previous;
-    if (previous.size() > 0) load.text_not_needed = [&previous](std::uint64_t digest) { return previous.find(digest).has_value(); };
+    if (previous.size() > 0) {
+      load.text_not_needed = [&previous](std::uint64_t digest) { return previous.find(digest).has_value(); };
+      cache_use->previous_stamps = content::FileStamps::decode(read_file_or_empty(options.out_dir / kStampsFile), binary_identity());
+      load.earlier = &cache_use->previous_stamps;
+    }
   }
   inputs.sources = content::load_content(options.content_dir, load, found, options.jobs);
   return inputs;
@@ -400,6 +428,7 @@ AnalyzedLibrary analyze_inputs(Inputs inputs, const BuildOptions& options, Cache
     if (!again || again->digest != source.digest) found_again.merge(std::move(reading));
     return again;
   };
+  if (cache_use.staged) cache_use.staged->write({kStampsFile, encode_stamps(inputs.sources)});
   std::vector<Extracted> extracted =
       extract_all(std::move(inputs.sources), settings, body, cache_use.previous, reread, options.jobs, clock.progress());
   if (cache_use.staged) write_extraction_cache(extracted, cache_use.environment, options.jobs, *cache_use.staged);
@@ -480,16 +509,6 @@ std::string build_state(const State& state) {
                                        {"pages", std::move(pages)},
                                        {"export", std::move(exported)}};
   return json.dump(1) + "\n";
-}
-
-// The bytes of `file` (read in one piece), or none when it cannot be read.
-std::string read_file_or_empty(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary | std::ios::ate);
-  const std::streamoff size = in ? static_cast<std::streamoff>(in.tellg()) : -1;
-  if (size <= 0) return {};
-  std::string bytes(static_cast<std::size_t>(size), '\0');
-  in.seekg(0);
-  return in.read(bytes.data(), size) ? bytes : std::string();
 }
 
 // The state in the bytes of a state file, or null.

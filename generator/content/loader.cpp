@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <stdexcept>
 #include <system_error>
 
@@ -98,7 +99,7 @@ SourceFile make_source_file(std::string path, std::string display_path, std::str
                        "mojibake");
   }
   const std::uint64_t digest = text::Digest().add(path).add(display_path).add(normalized.text).value();
-  return {std::move(path), std::move(display_path), std::move(normalized.text), digest};
+  return {std::move(path), std::move(display_path), std::move(normalized.text), digest, std::nullopt};
 }
 
 std::vector<std::string> find_content(const fs::path& dir, const LoadOptions& options, diag::Diagnostics& diagnostics) {
@@ -177,6 +178,13 @@ std::vector<std::string> find_content(const fs::path& dir, const LoadOptions& op
 
 namespace {
 
+std::int64_t nanoseconds(const timespec& t) { return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec; }
+
+FileStamp stamp_of(const struct stat& info) {
+  return {static_cast<std::uint64_t>(info.st_size), static_cast<std::uint64_t>(info.st_ino), static_cast<std::uint64_t>(info.st_dev),
+          nanoseconds(info.st_mtim), nanoseconds(info.st_ctim)};
+}
+
 // read_content_file, with the working directory that display paths are relative to.
 std::optional<SourceFile> read_file_in(const fs::path& dir, const std::string& rel, const fs::path& cwd, const LoadOptions& options,
                                        diag::Diagnostics& diagnostics) {
@@ -233,7 +241,27 @@ std::optional<SourceFile> read_file_in(const fs::path& dir, const std::string& r
     return skip("this looks like a binary file, not Markdown (control bytes such as NUL in its first 8 KB); skipped",
                 "binary-file", line, column);
   }
-  return make_source_file(rel, shown, bytes, diagnostics);
+  SourceFile source = make_source_file(rel, shown, bytes, diagnostics);
+  source.stamp = stamp_of(info);
+  return source;
+}
+
+// The source at `rel` as an earlier build recorded it, when its stamp says it is unchanged
+// and its text is not needed; nullopt when it has to be read.
+std::optional<SourceFile> known_source(const fs::path& dir, const std::string& rel, const fs::path& cwd, const LoadOptions& options,
+                                       std::int64_t read_started_ns) {
+  const fs::path file = dir / rel;
+  struct stat info {};
+  if (::fstatat(AT_FDCWD, file.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(info.st_mode) ||
+      static_cast<std::uintmax_t>(info.st_size) > options.max_file_bytes) {
+    return std::nullopt;
+  }
+  const FileStamp stamp = stamp_of(info);
+  if (!is_settled(stamp, read_started_ns)) return std::nullopt;
+  std::string shown = display_path_of(file, cwd);
+  const std::optional<std::uint64_t> digest = options.earlier->digest_of(rel, shown, stamp);
+  if (!digest || !options.text_not_needed(*digest)) return std::nullopt;
+  return SourceFile{rel, std::move(shown), std::string(), *digest, stamp};
 }
 
 fs::path working_directory() {
@@ -251,6 +279,9 @@ std::optional<SourceFile> read_content_file(const fs::path& dir, const std::stri
 
 std::vector<SourceFile> load_content(const fs::path& dir, const LoadOptions& options, diag::Diagnostics& diagnostics,
                                      unsigned jobs) {
+  timespec now {};
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  const std::int64_t started = nanoseconds(now);  // the file times' clock
   const std::vector<std::string> paths = find_content(dir, options, diagnostics);
   const fs::path cwd = working_directory();
   struct Read {
@@ -259,8 +290,14 @@ std::vector<SourceFile> load_content(const fs::path& dir, const LoadOptions& opt
   };
   std::vector<Read> read = parallel::map_indexes(paths.size(), jobs, [&](std::size_t i) {
     Read out;
+    if (options.earlier && options.text_not_needed) {
+      out.source = known_source(dir, paths[i], cwd, options, started);
+      if (out.source) return out;
+    }
     out.source = read_file_in(dir, paths[i], cwd, options, out.diagnostics);
-    if (out.source && options.text_not_needed && options.text_not_needed(out.source->digest)) std::string().swap(out.source->text);
+    if (!out.source) return out;
+    if (!out.diagnostics.all().empty() || !is_settled(*out.source->stamp, started)) out.source->stamp.reset();
+    if (options.text_not_needed && options.text_not_needed(out.source->digest)) std::string().swap(out.source->text);
     return out;
   });
   std::vector<SourceFile> sources;

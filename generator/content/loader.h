@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "content/file_stamps.h"
 #include "diag/diagnostics.h"
 
 namespace pmkb::content {
@@ -18,6 +19,9 @@ struct SourceFile {
   std::string display_path;  // as printed in diagnostics (relative to the working directory)
   std::string text;          // empty when LoadOptions::text_not_needed said so
   std::uint64_t digest = 0;  // of path, display_path and text as read (text/digest.h)
+  // Set by load_content when the next build may trust it (FileStamps): the file was read
+  // without a diagnostic, and had settled before the library's reading began.
+  std::optional<FileStamp> stamp;
 };
 
 struct LoadOptions {
@@ -27,6 +31,9 @@ struct LoadOptions {
   // build) comes back with an empty `text`, so that a library's text is not all in memory at
   // once for nothing. May be called from several threads at once.
   std::function<bool(std::uint64_t digest)> text_not_needed;
+  // An earlier build's records: a file whose stamp and display path are as recorded there, and
+  // whose text is not needed, is not read at all; its recorded digest stands.
+  const FileStamps* earlier = nullptr;
 };
 
 // Reads every *.md and *.markdown file under `dir`, recursively, sorted by path: find_content,

@@ -48,13 +48,17 @@ void write_library(const test::TempDir& dir, bool reversed) {
 
 // Every file under `root` by relative path, but the Xapian database (whose files carry a
 // random UUID; its contents are checked through the static index, which is read from it)
-// and the build's own records, .pmkb-state and .pmkb-cache, which name the input paths it was
-// built from (the cache is compared on its own, between builds of the same folder).
+// and the build's own records, .pmkb-state, .pmkb-cache and .pmkb-stamps, which name the input
+// paths it was built from (the cache is compared on its own, between builds of the same folder),
+// and the stamps hold the files' inodes and times.
 std::map<std::string, std::string> read_tree(const fs::path& root) {
   std::map<std::string, std::string> files;
   for (const auto& entry : fs::recursive_directory_iterator(root)) {
     const std::string rel = fs::relative(entry.path(), root).generic_string();
-    if (!entry.is_regular_file() || rel.starts_with("xapian/") || rel == ".pmkb-state" || rel == ".pmkb-cache") continue;
+    if (!entry.is_regular_file() || rel.starts_with("xapian/") || rel == ".pmkb-state" || rel == ".pmkb-cache" ||
+        rel == ".pmkb-stamps") {
+      continue;
+    }
     std::ifstream in(entry.path(), std::ios::binary);
     files[rel] = std::string(std::istreambuf_iterator<char>(in), {});
   }

@@ -7,7 +7,7 @@ using namespace pmkb::content;
 
 namespace {
 SplitDocument split(const std::string& text, diag::Diagnostics& d) {
-  const SourceFile source{"a.md", "content/a.md", text};
+  const SourceFile source{"a.md", "content/a.md", text, 0, std::nullopt};
   return split_front_matter(source, d);
 }
 }  // namespace
