@@ -6,6 +6,8 @@
 #include <set>
 #include <unordered_map>
 
+#include "parallel/parallel.h"
+
 namespace pmkb::analyze {
 
 using model::AnalyzedIncident;
@@ -301,9 +303,9 @@ model::Site assemble_site(std::vector<model::Incident> incidents, std::vector<st
 }
 
 void relate_site(model::Site& site, const std::vector<model::Similarity>& similarities, std::vector<model::Theme> themes,
-                 const RelatedLimits& limits) {
+                 const RelatedLimits& limits, unsigned jobs) {
   const Relater relater(site.incidents, similarities, limits);  // reads no incident's `related`
-  for (std::size_t i = 0; i < site.incidents.size(); ++i) site.incidents[i].related = relater.related_to(i);
+  parallel::for_each_index(site.incidents.size(), jobs, [&](std::size_t i) { site.incidents[i].related = relater.related_to(i); });
   site.themes = std::move(themes);
 }
 

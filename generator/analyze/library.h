@@ -42,9 +42,10 @@ model::Site assemble_site(std::vector<model::Incident> incidents, std::vector<st
 // Gives the site its relations: each incident's `related` (from `similarities`, which index
 // into `site.incidents`, and the incidents' ids, causes and services) and the site's `themes`.
 // Writes those members only, so that other threads may read the incidents and their causes
-// meanwhile (the build writes the search index from them).
+// meanwhile (the build writes the search index from them). The incidents are related on up to
+// `jobs` threads; the result does not depend on it.
 void relate_site(model::Site& site, const std::vector<model::Similarity>& similarities, std::vector<model::Theme> themes,
-                 const RelatedLimits& limits = {});
+                 const RelatedLimits& limits = {}, unsigned jobs = 1);
 
 // Both at once, for callers that measured `similarities` over `incidents` as given (their
 // indexes point into `incidents`, not into the site): the site with its relations and themes.

@@ -262,14 +262,22 @@ struct CacheUse {
   output::StagedOutput* staged = nullptr;
 };
 
-// The key of the library-wide analysis: everything similarity and themes read.
-std::uint64_t analysis_key(const std::vector<model::AnalyzedIncident>& entries, std::uint64_t environment) {
+// The key of the library-wide analysis: everything similarity and themes read. Each incident's
+// part is digested on up to `jobs` threads.
+std::uint64_t analysis_key(const std::vector<model::AnalyzedIncident>& entries, std::uint64_t environment, unsigned jobs) {
+  const std::vector<std::uint64_t> parts = parallel::map_indexes(entries.size(), jobs, [&](std::size_t i) {
+    const model::Incident& incident = entries[i].incident;
+    return text::Digest()
+        .add(incident.id)
+        .add(incident.language)
+        .add(incident.title)
+        .add(search::gist(incident))
+        .add(entries[i].causes.empty() ? 0 : 1)
+        .value();
+  });
   text::Digest digest;
   digest.add(environment).add(entries.size());
-  for (const auto& entry : entries) {
-    const model::Incident& incident = entry.incident;
-    digest.add(incident.id).add(incident.language).add(incident.title).add(search::gist(incident)).add(entry.causes.empty() ? 0 : 1);
-  }
+  for (const std::uint64_t part : parts) digest.add(part);
   return digest.value();
 }
 
@@ -277,7 +285,7 @@ std::uint64_t analysis_key(const std::vector<model::AnalyzedIncident>& entries, 
 cache::Analysis analyze_similarity(const std::vector<model::AnalyzedIncident>& incidents, unsigned jobs, const CacheUse& cache_use,
                                    StageClock& clock) {
   clock.start("similarity");
-  const std::uint64_t key = cache_use.staged ? analysis_key(incidents, cache_use.environment) : 0;
+  const std::uint64_t key = cache_use.staged ? analysis_key(incidents, cache_use.environment, jobs) : 0;
   if (cache_use.staged) {
     if (auto previous = cache::decode_analysis(cache_use.previous_analysis, key, incidents.size())) {
       cache_use.staged->write({kAnalysisFile, cache_use.previous_analysis});
@@ -336,7 +344,7 @@ Written relate_and_write_site(model::Site site, const model::Settings& settings,
       parallel::lower_this_thread_priority(kBesideTheIndex);
       cache::Analysis analysis = analyze_similarity(site.incidents, options.jobs, cache_use, clock);
       clock.start("relate");
-      analyze::relate_site(site, analysis.similarities, std::move(analysis.themes));
+      analyze::relate_site(site, analysis.similarities, std::move(analysis.themes), {}, options.jobs);
       clock.lap("relate");
       clock.start("render + index");
       out.pages = render::render_site(site, settings, theme, options.jobs, sink, diagnostics, earlier_pages);
