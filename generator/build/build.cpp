@@ -156,8 +156,8 @@ constexpr const char* kCacheFile = ".pmkb-cache";
 // packed entries are in memory at once.
 void write_extraction_cache(const std::vector<Extracted>& extracted, std::uint64_t environment, unsigned jobs,
                             output::StagedOutput& staged) {
-  staged.write_streamed(kCacheFile, [&](const auto& append) {
-    append(cache::file_header(environment));
+  staged.write_streamed(kCacheFile, [&](const output::StagedOutput::Stream& stream) {
+    stream.append(cache::file_header(environment));
     constexpr std::size_t kChunk = 1024;
     for (std::size_t begin = 0; begin < extracted.size(); begin += kChunk) {
       const std::size_t count = std::min(kChunk, extracted.size() - begin);
@@ -166,7 +166,7 @@ void write_extraction_cache(const std::vector<Extracted>& extracted, std::uint64
         if (!item.cached.empty()) return cache::file_record(item.key, item.cached);
         return cache::file_record(item.key, cache::pack(item.extraction));
       });
-      for (const auto& record : records) append(record);
+      for (const auto& record : records) stream.append(record);
     }
   });
 }
@@ -332,7 +332,7 @@ Written relate_and_write_site(model::Site site, const model::Settings& settings,
     return true;
   };
   render::EarlierPages earlier_pages{std::move(earlier.pages), keep};
-  const exporter::EarlierExport earlier_export{std::move(earlier.exported), staged.previous_ranges(kExportFile)};
+  const exporter::EarlierExport earlier_export{std::move(earlier.exported)};
   Written out;
   try {
     // The index writer is one thread that cannot be split, and the build's long pole: at the
@@ -348,8 +348,9 @@ Written relate_and_write_site(model::Site site, const model::Settings& settings,
       clock.lap("relate");
       clock.start("render + index");
       out.pages = render::render_site(site, settings, theme, options.jobs, sink, diagnostics, earlier_pages);
-      staged.write_streamed(kExportFile,
-                            [&](const auto& append) { out.exported = exporter::export_json(site, options.jobs, append, earlier_export); });
+      staged.write_streamed(kExportFile, [&](const output::StagedOutput::Stream& stream) {
+        out.exported = exporter::export_json(site, options.jobs, {stream.append, stream.copy_previous}, earlier_export);
+      });
       ++written;
     }).get();
   } catch (...) {

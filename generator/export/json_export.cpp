@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -133,8 +134,7 @@ void append_indented(std::string& out, const std::string& json, std::size_t spac
 
 }  // namespace
 
-std::vector<Piece> export_json(const model::Site& site, unsigned jobs, const std::function<void(std::string_view)>& append,
-                               const EarlierExport& earlier) {
+std::vector<Piece> export_json(const model::Site& site, unsigned jobs, const ExportSink& sink, const EarlierExport& earlier) {
   // The incidents are printed one at a time, as they would be inside the whole document, so
   // that only one incident's JSON tree is in memory at once (a library's tree is many times
   // the size of its text).
@@ -152,31 +152,82 @@ std::vector<Piece> export_json(const model::Site& site, unsigned jobs, const std
   for (const Piece& piece : earlier.pieces) before.emplace(piece.digest, &piece);
   std::size_t written = 0;
   const auto emit = [&](std::string_view bytes) {
-    append(bytes);
+    sink.append(bytes);
     written += bytes.size();
   };
-  emit("{\n  \"taxonomy_version\": " + dump(Json(site.taxonomy.version)) + ",\n  \"incidents\": [");
+  const auto print = [&](std::size_t i) {
+    std::string piece;
+    append_indented(piece, dump(incident_json(site.incidents[i])), 4);
+    return piece;
+  };
+  const auto separator = [](std::size_t i) { return i == 0 ? "\n" : ",\n"; };
   std::vector<Piece> pieces(site.incidents.size());
+  // A run of pieces [first, last] to copy from the earlier export, which holds them in this
+  // order with the same separators: the bytes from the first's offset to the last's end.
+  struct Run {
+    std::size_t first = 0;
+    std::size_t last = 0;
+    std::size_t from = 0;  // offset in the earlier export
+    std::size_t end = 0;
+  };
+  std::optional<Run> run;
+  const auto finish_run = [&] {
+    if (!run) return;
+    const Run r = *run;
+    run.reset();
+    if (sink.copy_earlier && sink.copy_earlier(r.from, r.end - r.from)) {
+      written += r.end - r.from;
+      return;
+    }
+    written = pieces[r.first].offset;  // nothing was copied: print the run where it goes
+    for (std::size_t i = r.first; i <= r.last; ++i) {
+      if (i != r.first) emit(separator(i));
+      const std::string bytes = print(i);
+      pieces[i].offset = written;
+      pieces[i].size = bytes.size();
+      emit(bytes);
+    }
+  };
+  emit("{\n  \"taxonomy_version\": " + dump(Json(site.taxonomy.version)) + ",\n  \"incidents\": [");
   // Printed on the pool a few hundred at a time, and handed on in order.
   constexpr std::size_t kChunk = 256;
   for (std::size_t begin = 0; begin < site.incidents.size(); begin += kChunk) {
-    const std::vector<std::string> printed = parallel::map_indexes(std::min(kChunk, site.incidents.size() - begin), jobs, [&](std::size_t k) {
+    struct Printed {
+      std::string bytes;
+      const Piece* earlier = nullptr;  // or the same piece in the earlier export
+    };
+    const std::vector<Printed> printed = parallel::map_indexes(std::min(kChunk, site.incidents.size() - begin), jobs, [&](std::size_t k) {
       const std::size_t i = begin + k;
       pieces[i].digest = piece_digest(site.incidents[i]);
-      if (const auto found = before.find(pieces[i].digest); found != before.end() && earlier.read) {
-        if (std::optional<std::string> bytes = earlier.read(found->second->offset, found->second->size)) return std::move(*bytes);
-      }
-      std::string piece;
-      append_indented(piece, dump(incident_json(site.incidents[i])), 4);
-      return piece;
+      if (const auto found = before.find(pieces[i].digest); found != before.end()) return Printed{{}, found->second};
+      return Printed{print(i), nullptr};
     });
     for (std::size_t k = 0; k < printed.size(); ++k) {
-      emit(begin + k == 0 ? "\n" : ",\n");
-      pieces[begin + k].offset = written;
-      pieces[begin + k].size = printed[k].size();
-      emit(printed[k]);
+      const std::size_t i = begin + k;
+      const std::string_view sep = separator(i);
+      if (const Piece* from = printed[k].earlier) {
+        // The run's bytes include the separators between its pieces: those of the earlier
+        // export, which are this one's when the piece follows the run's last one there.
+        const bool continues = run && from->offset == run->end + sep.size();
+        if (!continues) {
+          finish_run();
+          emit(sep);
+          run = Run{i, i, from->offset, from->offset};
+        }
+        pieces[i].offset = written + (run->end - run->from) + (continues ? sep.size() : 0);
+        pieces[i].size = from->size;
+        run->last = i;
+        run->end = from->offset + from->size;
+        continue;
+      }
+      finish_run();
+      emit(sep);
+      pieces[i].offset = written;
+      pieces[i].size = printed[k].bytes.size();
+      emit(printed[k].bytes);
     }
   }
+  finish_run();
   std::string rest;
   append_indented(rest, dump(causes), 2);
   emit(site.incidents.empty() ? "],\n  \"causes\": " : "\n  ],\n  \"causes\": ");

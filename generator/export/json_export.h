@@ -22,20 +22,26 @@ struct Piece {
   std::size_t size = 0;
 };
 
-// The export of an earlier build made with the same settings and pmkb: its pieces, and how to
-// read `size` bytes at `offset` of it (nullopt when they cannot be read). An incident whose
-// digest is among the pieces is copied from there instead of printed again.
+// The pieces of the export of an earlier build made with the same settings and pmkb. An
+// incident whose digest is among them is copied from that export instead of printed again.
 struct EarlierExport {
   std::vector<Piece> pieces;
-  std::function<std::optional<std::string>(std::size_t offset, std::size_t size)> read;
 };
 
-// Hands the export to `append` a piece at a time (an incident per call, from the calling
-// thread), so that a library's export never has to be in memory whole: at 10,000 incidents it
-// is over 100 MB. The pieces are printed (or read from `earlier`) on up to `jobs` threads, a
-// few hundred at a time. Deterministic: the same site gives the same bytes, for any `jobs` and
-// any `earlier`. Returns the incidents' pieces, for the next build's EarlierExport.
-std::vector<Piece> export_json(const model::Site& site, unsigned jobs, const std::function<void(std::string_view)>& append,
-                               const EarlierExport& earlier = {});
+// Where export_json() writes, from the calling thread: `append` takes printed bytes;
+// `copy_earlier` copies `size` bytes at `offset` of the earlier export to the end, or returns
+// false, having written nothing, when it cannot (the pieces are then printed).
+struct ExportSink {
+  std::function<void(std::string_view)> append;
+  std::function<bool(std::size_t offset, std::size_t size)> copy_earlier;
+};
+
+// Writes the export to `sink` a piece at a time, so that a library's export never has to be in
+// memory whole: at 10,000 incidents it is over 100 MB. The pieces are printed on up to `jobs`
+// threads, a few hundred at a time; runs of pieces that lie in the earlier export as they lie
+// in this one are copied from it in one range. Deterministic: the same site gives the same
+// bytes, for any `jobs` and any `earlier`. Returns the incidents' pieces, for the next build's
+// EarlierExport.
+std::vector<Piece> export_json(const model::Site& site, unsigned jobs, const ExportSink& sink, const EarlierExport& earlier = {});
 
 }  // namespace pmkb::exporter

@@ -66,6 +66,29 @@ void write_all(int fd, std::string_view bytes, const fs::path& shown) {
   }
 }
 
+// Copies `size` bytes at `offset` of `in` to the end of `out`: in the kernel where it can
+// (copy_file_range), else through a buffer (another file system, an old kernel).
+void copy_range(int in, std::size_t offset, std::size_t size, int out, const fs::path& shown) {
+  auto from = static_cast<off_t>(offset);
+  std::size_t left = size;
+  while (left > 0) {
+    const ssize_t n = ::copy_file_range(in, &from, out, nullptr, left, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    left -= static_cast<std::size_t>(n);
+  }
+  std::string buffer;
+  while (left > 0) {
+    buffer.resize(std::min<std::size_t>(left, 1 << 20));
+    const ssize_t got = ::pread(in, buffer.data(), buffer.size(), from);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) throw io_error("cannot copy the previous site's file into", shown);
+    write_all(out, std::string_view(buffer.data(), static_cast<std::size_t>(got)), shown);
+    from += got;
+    left -= static_cast<std::size_t>(got);
+  }
+}
+
 // `rel` under the directory `dir_fd`, opened for reading when it is a regular file (not a
 // symbolic link), or -1; its status (size, inode) goes to `st`.
 Descriptor open_regular(int dir_fd, const std::string& rel, struct stat& st) {
@@ -331,10 +354,21 @@ void StagedOutput::write_streamed(const std::string& path, const Producer& produ
     same = same && written <= before_size && next_bytes_are(before.fd, part, scratch);
     part.clear();
   };
-  produce([&](std::string_view piece) {
+  const auto append = [&](std::string_view piece) {
     part += piece;
     if (part.size() >= kPart) flush();
-  });
+  };
+  const auto copy_previous = [&](std::size_t offset, std::size_t size) {
+    if (before.fd < 0 || offset > before_size || size > before_size - offset) return false;
+    flush();
+    copy_range(before.fd, offset, size, out.fd, target);
+    // Unchanged so far when the range lands where it was; the comparison goes on after it.
+    same = same && written == offset;
+    written += size;
+    if (same && ::lseek(before.fd, static_cast<off_t>(written), SEEK_SET) < 0) same = false;
+    return true;
+  };
+  produce(Stream{append, copy_previous});
   flush();
   const int closed = ::close(out.fd);
   out.fd = -1;
@@ -348,28 +382,6 @@ void StagedOutput::write_streamed(const std::string& path, const Producer& produ
   } else {
     ::renameat(staging_fd_, staged_copy.c_str(), staging_fd_, path.c_str());
   }
-}
-
-StagedOutput::RangeReader StagedOutput::previous_ranges(const std::string& path) const {
-  if (!is_safe_relative_path(path)) throw std::invalid_argument("refusing to read outside the site: \"" + path + "\"");
-  if (previous_fd_ < 0) return [](std::size_t, std::size_t) { return std::optional<std::string>(); };
-  // One descriptor, shared by the copies of the reader and closed with the last; pread() needs
-  // no lock between threads.
-  struct stat previous {};
-  const auto fd = std::make_shared<const Descriptor>(open_regular(previous_fd_, path, previous).release());
-  const bool regular = fd->fd >= 0;
-  const auto file_size = static_cast<std::size_t>(previous.st_size);
-  return [fd, regular, file_size](std::size_t offset, std::size_t size) -> std::optional<std::string> {
-    if (!regular || offset > file_size || size > file_size - offset) return std::nullopt;
-    std::string bytes(size, '\0');
-    for (std::size_t at = 0; at < size;) {
-      const ssize_t got = ::pread(fd->fd, bytes.data() + at, size - at, static_cast<off_t>(offset + at));
-      if (got < 0 && errno == EINTR) continue;
-      if (got <= 0) return std::nullopt;
-      at += static_cast<std::size_t>(got);
-    }
-    return bytes;
-  };
 }
 
 void StagedOutput::sweep(int dir_fd, const std::string& prefix, unsigned jobs) {

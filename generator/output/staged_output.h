@@ -61,22 +61,25 @@ class StagedOutput {
   // different files). Throws std::invalid_argument for an unsafe
   // path and std::runtime_error when the disk refuses.
   void write(const model::OutputFile& file);
-  // Writes the file at `path` from the pieces that `produce` passes to the callback it is
-  // given, without holding the whole file in memory; an unchanged file is hard-linked from
-  // the previous site, as write() does. Same errors as write().
-  using Producer = std::function<void(const std::function<void(std::string_view)>& append)>;
+  // What write_streamed() hands its producer. `append` writes bytes. `copy_previous` copies
+  // `size` bytes at `offset` of the previous site's file at the same path, in the kernel
+  // (copy_file_range(2)), so that a large file that changed in one place is not read into
+  // memory; it returns false, having written nothing, when there is no such file or the range
+  // is not in it.
+  struct Stream {
+    std::function<void(std::string_view)> append;
+    std::function<bool(std::size_t offset, std::size_t size)> copy_previous;
+  };
+  // Writes the file at `path` from what `produce` passes to the Stream it is given, without
+  // holding the whole file in memory; an unchanged file is hard-linked from the previous site,
+  // as write() does. Same errors as write().
+  using Producer = std::function<void(const Stream&)>;
   void write_streamed(const std::string& path, const Producer& produce);
 
   // Keeps the previous site's file at `path` as it is (hard-linked, mtime and all), for a
   // file known to be unchanged without making it again. False when there is no previous
   // file to keep (or the link fails): the caller then writes it. Throws for an unsafe path.
   bool keep(const std::string& path);
-
-  // Reads byte ranges of the previous site's file at `path` (a regular file, not a symlink),
-  // from several threads at once, while this object lives: the range's bytes, or nullopt when
-  // there is no such file or the range is not in it. Throws for an unsafe path.
-  using RangeReader = std::function<std::optional<std::string>(std::size_t offset, std::size_t size)>;
-  RangeReader previous_ranges(const std::string& path) const;
 
   // Removes from a recycled staging directory what this build did not write (on up to `jobs`
   // threads), atomically replaces OUT with it, and sets the old site aside for the next build

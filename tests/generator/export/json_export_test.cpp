@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <atomic>
 
 #include "export/json_export.h"
 #include "support/fixtures.h"
@@ -16,9 +15,21 @@ struct Exported {
   std::vector<exporter::Piece> pieces;
 };
 
-Exported export_of(const model::Site& site, const exporter::EarlierExport& earlier = {}) {
+// The export of `site`; with `earlier_bytes`, ranges are copied from them, each copy counted
+// in `copies` (a copy of a range outside them fails, as the output's does).
+Exported export_of(const model::Site& site, const exporter::EarlierExport& earlier = {}, const std::string* earlier_bytes = nullptr,
+                   std::vector<std::size_t>* copies = nullptr) {
   Exported out;
-  out.pieces = exporter::export_json(site, 2, [&](std::string_view piece) { out.bytes += piece; }, earlier);
+  exporter::ExportSink sink{[&](std::string_view piece) { out.bytes += piece; }, nullptr};
+  if (earlier_bytes) {
+    sink.copy_earlier = [&](std::size_t offset, std::size_t size) {
+      if (offset > earlier_bytes->size() || size > earlier_bytes->size() - offset) return false;
+      if (copies) copies->push_back(size);
+      out.bytes += earlier_bytes->substr(offset, size);
+      return true;
+    };
+  }
+  out.pieces = exporter::export_json(site, 2, sink, earlier);
   return out;
 }
 
@@ -39,23 +50,48 @@ TEST_CASE("export: each incident's piece is where the export says, and pieces of
     CHECK(piece == json["incidents"][i]);
   }
 
-  // One incident edited: the others' pieces are read from the earlier export, the edited one
+  // One incident edited: the others' pieces are copied from the earlier export, the edited one
   // is printed; the bytes are those of a fresh export.
   auto edited = kLibrary;
   edited[1].second += "\n## Timeline\n\n- 10:00 UTC alert fired\n";
   const model::Site site = test::site_of(edited);
-  std::atomic<int> reads{0};  // read from the export's threads
-  exporter::EarlierExport earlier{first.pieces, [&](std::size_t offset, std::size_t size) -> std::optional<std::string> {
-                                    ++reads;
-                                    if (offset + size > first.bytes.size()) return std::nullopt;
-                                    return first.bytes.substr(offset, size);
-                                  }};
-  const Exported again = export_of(site, earlier);
-  CHECK(reads == 2);
+  std::vector<std::size_t> copies;
+  const Exported again = export_of(site, {first.pieces}, &first.bytes, &copies);
+  CHECK(copies == std::vector<std::size_t>{first.pieces[0].size, first.pieces[2].size});  // the first and last
   CHECK(again.bytes == export_of(site).bytes);
   CHECK(again.bytes.find("alert fired") != std::string::npos);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(nlohmann::json::parse(again.bytes.substr(again.pieces[i].offset, again.pieces[i].size)) ==
+          nlohmann::json::parse(again.bytes)["incidents"][i]);
+  }
 
-  // A piece that cannot be read is printed instead.
-  exporter::EarlierExport unreadable{first.pieces, [](std::size_t, std::size_t) { return std::optional<std::string>(); }};
-  CHECK(export_of(site, unreadable).bytes == again.bytes);
+  // Pieces that cannot be copied are printed instead.
+  const std::string nothing;
+  CHECK(export_of(site, {first.pieces}, &nothing).bytes == again.bytes);
+  CHECK(export_of(site, {first.pieces}, &nothing).pieces[2].offset == again.pieces[2].offset);
+}
+
+TEST_CASE("export: unchanged neighbours are copied as one range, separators and all", "[export]") {
+  std::vector<std::pair<std::string, std::string>> library;
+  for (int i = 0; i < 6; ++i) {
+    library.push_back({"p" + std::to_string(i) + ".md", "# Incident " + std::to_string(i) + "\n\n**Date:** 2024-0" +
+                                                           std::to_string(i + 1) + "-01\n\n## Root cause\n\nThe disk was full.\n"});
+  }
+  const Exported first = export_of(test::site_of(library));
+  std::vector<std::size_t> copies;
+  const Exported same = export_of(test::site_of(library), {first.pieces}, &first.bytes, &copies);
+  CHECK(same.bytes == first.bytes);
+  CHECK(copies.size() == 1);  // all six pieces and the five separators between them
+  CHECK(copies[0] == first.pieces[5].offset + first.pieces[5].size - first.pieces[0].offset);
+  CHECK(same.pieces.size() == first.pieces.size());
+  for (std::size_t i = 0; i < same.pieces.size(); ++i) CHECK(same.pieces[i].offset == first.pieces[i].offset);
+
+  // One in the middle edited (newest first: p3 is the third piece): two runs around it.
+  auto edited = library;
+  edited[3].second += "\n## Impact\n\nCheckout was down.\n";
+  const model::Site site = test::site_of(edited);
+  copies.clear();
+  const Exported again = export_of(site, {first.pieces}, &first.bytes, &copies);
+  CHECK(again.bytes == export_of(site).bytes);
+  CHECK(copies.size() == 2);
 }

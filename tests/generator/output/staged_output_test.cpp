@@ -140,8 +140,8 @@ TEST_CASE("output: a streamed file is written piece by piece, and kept when unch
   const fs::path out = dir.path() / "public";
   const auto build = [&](std::vector<std::string> pieces) {
     output::StagedOutput staged(out);
-    staged.write_streamed("data/export.json", [&](const auto& append) {
-      for (const auto& piece : pieces) append(piece);
+    staged.write_streamed("data/export.json", [&](const output::StagedOutput::Stream& stream) {
+      for (const auto& piece : pieces) stream.append(piece);
     });
     staged.commit();
   };
@@ -169,6 +169,52 @@ TEST_CASE("output: a streamed file is written piece by piece, and kept when unch
     CHECK(dir.read("public/data/export.json") == joined);
   }
   CHECK_THROWS_AS(output::StagedOutput(dir.path() / "p2").write_streamed("../x", [](const auto&) {}), std::invalid_argument);
+}
+
+TEST_CASE("output: a streamed file copies ranges of the previous one, and is kept when they land where they were", "[output]") {
+  test::TempDir dir;
+  const fs::path out = dir.path() / "public";
+  const auto inode = [&] {
+    struct stat st {};
+    ::stat((out / "export.json").c_str(), &st);
+    return st.st_ino;
+  };
+  // Builds the file from ("bytes") and ("", offset, size) parts; the copies' results go to `copied`.
+  struct Part {
+    std::string bytes;
+    std::size_t offset = 0;
+    std::size_t size = 0;
+  };
+  std::vector<bool> copied;
+  const auto build = [&](const std::vector<Part>& parts) {
+    output::StagedOutput staged(out);
+    copied.clear();
+    staged.write_streamed("export.json", [&](const output::StagedOutput::Stream& stream) {
+      for (const auto& part : parts) {
+        if (!part.bytes.empty()) stream.append(part.bytes);
+        else copied.push_back(stream.copy_previous(part.offset, part.size));
+      }
+    });
+    staged.commit();
+  };
+  build({{"[", 0, 0}, {"", 0, 4}, {"one,two]", 0, 0}});
+  CHECK(copied == std::vector<bool>{false});  // no previous file: nothing copied
+  CHECK(dir.read("public/export.json") == "[one,two]");
+
+  const auto first = inode();
+  build({{"[", 0, 0}, {"", 1, 3}, {",", 0, 0}, {"", 5, 4}});  // the same bytes, in the same places
+  CHECK(copied == std::vector<bool>{true, true});
+  CHECK(dir.read("public/export.json") == "[one,two]");
+  CHECK(inode() == first);  // unchanged: kept, mtime and all
+
+  build({{"[zero,", 0, 0}, {"", 1, 8}, {"", 7, 20}});  // moved, and a range past the end
+  CHECK(copied == std::vector<bool>{true, false});
+  CHECK(dir.read("public/export.json") == "[zero,one,two]");
+  CHECK(inode() != first);
+
+  build({{"", 6, 8}, {"", 0, 6}});  // out of order, and the first bytes follow the copied ones
+  CHECK(copied == std::vector<bool>{true, true});
+  CHECK(dir.read("public/export.json") == "one,two][zero,");
 }
 
 namespace {
