@@ -177,11 +177,11 @@ void link_earlier_incidents(std::vector<AnalyzedIncident>& entries) {
     std::vector<model::EarlierAction> open;  // oldest first
     bool fixed_before = false;
     std::size_t k = 0;
-    const auto date_of = [&](std::size_t g) { return entries[group[g].incident].incident.date; };
     while (k < group.size()) {
       // Incidents on the same day are not earlier than each other.
+      const auto& day = entries[group[k].incident].incident.date;
       std::size_t end = k;
-      while (end < group.size() && date_of(end) == date_of(k)) ++end;
+      while (end < group.size() && entries[group[end].incident].incident.date == day) ++end;
       for (std::size_t m = k; m < end; ++m) {
         auto& entry = entries[group[m].incident];
         if (fixed_before) entry.recurred_after_fixes.emplace_back(cause);
